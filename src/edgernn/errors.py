@@ -1,0 +1,21 @@
+"""The error family users can cause. The CLI prints these as one line and exits with code 2."""
+
+
+class EdgernnError(Exception):
+    """Base of every error a user can cause (bad input, unsupported model, missing tool)."""
+
+
+class SpecError(EdgernnError):
+    """A model spec file is malformed or describes an unsupported model."""
+
+
+class ModelFileError(EdgernnError):
+    """A saved model (run directory, weights file) is missing, corrupt or inconsistent."""
+
+
+class BuildError(EdgernnError):
+    """Generated code failed to compile or a required tool is missing."""
+
+
+class VerificationError(EdgernnError):
+    """Generated code ran but its outputs disagree with the golden model."""

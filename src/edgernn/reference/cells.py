@@ -1,0 +1,93 @@
+"""One time step of each layer kind, float32: the golden model's cells.
+
+Each cell takes the node, the step input (shape ``(batch, input_size)``) and the state dict of
+the node, and returns the step output and the new state. The time loop lives in
+:mod:`edgernn.reference.model` only. Equations follow the canonical layout of
+:mod:`edgernn.ir.kinds`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from edgernn.ir.graph import Node
+from edgernn.reference.activations import ACTIVATIONS, sigmoid
+
+State = dict[str, np.ndarray]
+Cell = Callable[[Node, np.ndarray, State], tuple[np.ndarray, State]]
+F32 = np.float32
+
+CELLS: dict[str, Cell] = {}
+
+
+def register_cell(kind: str) -> Callable[[Cell], Cell]:
+    """Decorator: register the float32 step function of layer kind ``kind``."""
+
+    def wrap(fn: Cell) -> Cell:
+        CELLS[kind] = fn
+        return fn
+
+    return wrap
+
+
+def _matvec(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Batched y = W x with W of shape (outputs, inputs) and x of shape (batch, inputs)."""
+    return (x @ w.T).astype(F32)
+
+
+@register_cell("embedding")
+def embedding_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    """Row lookup: x holds one token id per batch entry (shape (batch, 1))."""
+    table = node.w("table")
+    ids = x[:, 0].astype(np.int64)
+    if ids.min() < 0 or ids.max() >= table.shape[0]:
+        raise ValueError(f"{node.name}: token id outside [0, {table.shape[0]})")
+    return table[ids].astype(F32), state
+
+
+@register_cell("dense")
+def dense_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    """y = act(W x + b)."""
+    y = _matvec(node.w("w"), x) + node.w("b")
+    return ACTIVATIONS[node.attrs["activation"]](y), state
+
+
+@register_cell("rnn")
+def rnn_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    """h = tanh(W_x x + W_h h + b)."""
+    h = np.tanh(_matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"]) + node.w("b"))
+    return h, {"h": h}
+
+
+@register_cell("lstm")
+def lstm_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    """Gates i, f, g, o; c = f*c + i*g; h = o*tanh(c)."""
+    z = _matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"]) + node.w("b")
+    i, f, g, o = np.split(z, 4, axis=-1)
+    c = sigmoid(f) * state["c"] + sigmoid(i) * np.tanh(g)
+    h = sigmoid(o) * np.tanh(c)
+    return h, {"h": h, "c": c}
+
+
+@register_cell("gru")
+def gru_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    """Gates z, r, n; h = z*h + (1-z)*n, reset applied after (default) or before W_h."""
+    h_prev = state["h"]
+    u = node.attrs["units"]
+    w_h = node.w("w_h")
+    if node.attrs.get("reset_after", True):
+        xs = _matvec(node.w("w_x"), x) + node.w("b_x")
+        hs = _matvec(w_h, h_prev) + node.w("b_h")
+        z = sigmoid(xs[:, :u] + hs[:, :u])
+        r = sigmoid(xs[:, u : 2 * u] + hs[:, u : 2 * u])
+        n = np.tanh(xs[:, 2 * u :] + r * hs[:, 2 * u :])
+    else:
+        xs = _matvec(node.w("w_x"), x) + node.w("b")
+        hs = _matvec(w_h[: 2 * u], h_prev)
+        z = sigmoid(xs[:, :u] + hs[:, :u])
+        r = sigmoid(xs[:, u : 2 * u] + hs[:, u : 2 * u])
+        n = np.tanh(xs[:, 2 * u :] + _matvec(w_h[2 * u :], r * h_prev))
+    h = (z * h_prev + (F32(1.0) - z) * n).astype(F32)
+    return h, {"h": h}

@@ -1,0 +1,68 @@
+"""The float32 golden model: streaming per step, or a whole sequence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edgernn.ir.graph import Graph
+from edgernn.ir.kinds import get_kind
+from edgernn.reference.cells import CELLS, State
+
+F32 = np.float32
+
+
+class ReferenceModel:
+    """Executes a graph one time step at a time with state, like the generated C.
+
+    Inputs are batched: a step takes shape ``(batch, input_size)`` (token ids as numbers for an
+    embedding input) and returns ``(batch, output_size)``.
+    """
+
+    def __init__(self, graph: Graph, batch: int = 1) -> None:
+        self.graph = graph
+        self.batch = batch
+        missing = [n.kind for n in graph.nodes if n.kind not in CELLS]
+        if missing:
+            raise KeyError(f"no reference cell for layer kinds {missing}")
+        self.reset()
+
+    def reset(self) -> None:
+        """Zero every recurrent state."""
+        self.states: list[State] = [
+            {
+                name: np.zeros((self.batch, size), dtype=F32)
+                for name, size in get_kind(node.kind).state_sizes(node.attrs).items()
+            }
+            for node in self.graph.nodes
+        ]
+
+    def step(self, x: np.ndarray) -> np.ndarray:
+        """Advance one time step; returns the model output for this step."""
+        y = np.asarray(x, dtype=F32).reshape(self.batch, -1)
+        for index, node in enumerate(self.graph.nodes):
+            y, self.states[index] = CELLS[node.kind](node, y, self.states[index])
+        return y
+
+    def run(self, xs: np.ndarray) -> np.ndarray:
+        """Run whole sequences from zero state.
+
+        Args:
+            xs: shape ``(batch, steps, input_size)`` (or ``(batch, steps)`` for token ids).
+
+        Returns:
+            ``(batch, steps, output_size)`` when the model outputs every step, otherwise
+            ``(batch, output_size)`` (the last step).
+        """
+        xs = np.asarray(xs)
+        if xs.ndim == 2:
+            xs = xs[..., None]
+        if xs.shape[0] != self.batch:
+            self.batch = xs.shape[0]
+        self.reset()
+        outputs = np.stack([self.step(xs[:, t]) for t in range(xs.shape[1])], axis=1)
+        return outputs if self.graph.sequential_output else outputs[:, -1]
+
+
+def run_reference(graph: Graph, xs: np.ndarray) -> np.ndarray:
+    """Golden float32 outputs of ``graph`` on a batch of sequences (see ReferenceModel.run)."""
+    return ReferenceModel(graph, batch=np.asarray(xs).shape[0]).run(xs)

@@ -1,0 +1,124 @@
+"""Pydantic schema of a model spec file (YAML).
+
+A spec describes one model: its input, sequence length, a stack of recurrent layers followed by
+dense layers applied at every time step, and optionally how to train it. Example::
+
+    name: simple1
+    input: {features: 32}
+    sequence_length: 100
+    layers:
+      - {type: rnn, units: 64}
+      - {type: dense, units: 32, activation: linear}
+    training: {dataset: randomset_seq, epochs: 10}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+Activation = Literal["linear", "relu", "sigmoid", "tanh", "softmax"]
+
+
+class _Strict(BaseModel):
+    """Base: unknown keys are errors, values are not coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class InputSpec(_Strict):
+    """Model input: a feature vector per step, or a token id per step looked up in an embedding."""
+
+    features: PositiveInt | None = None
+    vocabulary: PositiveInt | None = None
+    embedding: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> InputSpec:
+        if self.features is not None and (self.vocabulary or self.embedding):
+            raise ValueError("give either 'features' or 'vocabulary' + 'embedding', not both")
+        if self.features is None and (self.vocabulary is None or self.embedding is None):
+            raise ValueError("give 'features', or both 'vocabulary' and 'embedding'")
+        return self
+
+    @property
+    def is_tokens(self) -> bool:
+        """True when the input is a token id per step (embedding lookup)."""
+        return self.features is None
+
+
+class RnnLayerSpec(_Strict):
+    """Elman recurrent layer with tanh: h = tanh(W x + U h + b)."""
+
+    type: Literal["rnn"]
+    units: PositiveInt
+    return_sequences: bool = True
+
+
+class LstmLayerSpec(_Strict):
+    """LSTM layer (sigmoid gates, tanh cell and output activations)."""
+
+    type: Literal["lstm"]
+    units: PositiveInt
+    return_sequences: bool = True
+
+
+class GruLayerSpec(_Strict):
+    """GRU layer; ``reset_after`` selects Keras' default (True, as PyTorch) or the original form."""
+
+    type: Literal["gru"]
+    units: PositiveInt
+    reset_after: bool = True
+    return_sequences: bool = True
+
+
+class DenseLayerSpec(_Strict):
+    """Fully connected layer applied at every time step."""
+
+    type: Literal["dense"]
+    units: PositiveInt
+    activation: Activation = "linear"
+
+
+LayerSpec = Annotated[
+    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | DenseLayerSpec, Field(discriminator="type")
+]
+RECURRENT_TYPES = ("rnn", "lstm", "gru")
+
+
+class TrainingSpec(_Strict):
+    """How ``edgernn train`` trains the model; every field has a default."""
+
+    dataset: str = "randomset_seq"
+    samples: PositiveInt = 1000
+    test_fraction: float = Field(default=0.2, gt=0.0, lt=1.0)
+    epochs: PositiveInt = 10
+    batch_size: PositiveInt = 32
+    learning_rate: float = Field(default=1e-3, gt=0.0)
+    seed: int = 42
+
+
+class ModelSpec(_Strict):
+    """A whole model spec file."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    description: str = ""
+    input: InputSpec
+    sequence_length: PositiveInt
+    layers: list[LayerSpec] = Field(min_length=1)
+    training: TrainingSpec = TrainingSpec()
+
+    @model_validator(mode="after")
+    def _layer_order(self) -> ModelSpec:
+        recurrent = [i for i, lay in enumerate(self.layers) if lay.type in RECURRENT_TYPES]
+        if not recurrent:
+            raise ValueError("layers: at least one recurrent layer (rnn, lstm, gru) is needed")
+        if recurrent != list(range(len(recurrent))):
+            raise ValueError("layers: recurrent layers must come first, then dense layers")
+        for i in recurrent[:-1]:
+            if not self.layers[i].return_sequences:
+                raise ValueError(
+                    f"layers.{i}: only the last recurrent layer may set return_sequences: false"
+                )
+        return self
