@@ -1,0 +1,1 @@
+"""The ``edgernn`` command line: thin commands over library functions."""

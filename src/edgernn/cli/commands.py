@@ -1,0 +1,131 @@
+"""The commands of the ``edgernn`` CLI. Each parses its arguments and calls one library function."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from edgernn.errors import EdgernnError
+
+console = Console(highlight=False)
+
+SPEC_HELP = "A spec file (YAML) or a built-in model name (simple0 ... gru)."
+
+
+def info(
+    spec: str = typer.Argument(..., help=SPEC_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Show a model's layers with their parameters and MACs (per step and per sequence)."""
+    from edgernn.ir import build_graph, count_model
+    from edgernn.spec import load_spec
+
+    model_spec = load_spec(spec)
+    graph = build_graph(model_spec)
+    counts = count_model(graph)
+    if as_json:
+        doc = {
+            "model": graph.name,
+            "sequence_length": graph.sequence_length,
+            "parameters": counts.parameters,
+            "macs": counts.macs,
+            "edgemark_macs": counts.edgemark_macs,
+            "layers": [layer.as_dict() for layer in counts.layers],
+        }
+        print(json.dumps(doc, indent=2))
+        return
+    table = Table(title=f"{graph.name}: {graph.sequence_length} steps", title_justify="left")
+    for column in ("layer", "kind", "in", "out", "params", "MACs/step", "MACs", "EdgeMark MACs"):
+        table.add_column(column, justify="left" if column in ("layer", "kind") else "right")
+    for node, layer in zip(graph.nodes, counts.layers, strict=True):
+        table.add_row(
+            node.name, node.kind, str(node.input_size), str(node.output_size),
+            f"{layer.parameters}", f"{layer.macs_per_step}", f"{layer.macs}",
+            f"{float(layer.edgemark_macs):g}",
+        )
+    table.add_section()
+    table.add_row("total", "", "", "", f"{counts.parameters}", "", f"{counts.macs}",
+                  f"{counts.edgemark_macs}")
+    console.print(table)
+    console.print(
+        "MACs: matrix-vector multiply-accumulates (survey Table 3). EdgeMark MACs: TF profiler "
+        "FLOPs / 2, elementwise operations included (docs/counting.md)."
+    )
+
+
+def train(
+    spec: str = typer.Argument(..., help=SPEC_HELP),
+    output: Path = typer.Option(..., "-o", "--output", help="Run directory to write."),
+    epochs: int | None = typer.Option(None, min=1, help="Override the spec's training epochs."),
+    seed: int | None = typer.Option(None, help="Override the spec's training seed."),
+    progress: bool = typer.Option(True, help="Show a progress bar."),
+) -> None:
+    """Train a model on its data set and save it as a run directory."""
+    from edgernn.nn.train import save_training_run, train_model
+    from edgernn.spec import load_spec
+
+    result = train_model(load_spec(spec), epochs=epochs, seed=seed, progress=progress)
+    save_training_run(result, output)
+    metrics = ", ".join(f"{k} {v:.6g}" for k, v in result.metrics.items() if isinstance(v, float))
+    console.print(f"trained {result.graph.name}: {metrics}")
+    console.print(f"saved {output}")
+
+
+def generate(
+    run: Path = typer.Argument(..., help="Run directory (from `edgernn train`)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Directory for the generated C."),
+    variant: str = typer.Option("float32", help="Numeric variant of the generated code."),
+) -> None:
+    """Generate the C sources of a trained model (model.h, model.c and the runtime kernels)."""
+    from edgernn.codegen import generate_c
+    from edgernn.ir import load_graph
+
+    generated = generate_c(load_graph(run), output, variant=variant)
+    for path in generated.files:
+        console.print(f"wrote {path}")
+
+
+def check(
+    run: Path = typer.Argument(..., help="Run directory (from `edgernn train`)."),
+    sequences: int = typer.Option(10, min=1, help="Number of check sequences."),
+    tolerance: float = typer.Option(1e-5, help="Largest accepted |C - golden| (float32)."),
+) -> None:
+    """Build the generated C on the host, run it on check inputs and compare with the golden model."""
+    from edgernn.ir import load_graph
+    from edgernn.verify import check_run
+
+    result = check_run(load_graph(run), run_dir=run, sequences=sequences)
+    console.print(
+        f"{result.model}: {result.sequences} sequences, max |C - golden| = "
+        f"{result.max_abs_error:.3g} (tolerance {tolerance:g})"
+    )
+    if not result.max_abs_error <= tolerance:
+        raise EdgernnError(
+            f"{run}: host C output differs from the golden model by {result.max_abs_error:.3g} "
+            f"> {tolerance:g}"
+        )
+
+
+def bench(
+    models: list[str] = typer.Argument(None, help="Models to run (default: the seven EdgeMark models)."),
+    workdir: Path = typer.Option(Path("edgernn-out"), help="Where runs and builds are written."),
+    epochs: int | None = typer.Option(None, min=1, help="Override every model's training epochs."),
+    progress: bool = typer.Option(True, help="Show progress bars."),
+) -> None:
+    """Train, generate and verify models on the host, then print the results table."""
+    from edgernn.bench.pipeline import DEFAULT_MODELS, run_pipeline
+    from edgernn.bench.table import results_table
+
+    rows = run_pipeline(models or DEFAULT_MODELS, workdir, epochs=epochs, progress=progress,
+                        console=console)
+    console.print(results_table(rows))
+
+
+def register(app: typer.Typer) -> None:
+    """Add every command to ``app``."""
+    for command in (info, train, generate, check, bench):
+        app.command()(command)
