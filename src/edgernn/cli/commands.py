@@ -65,11 +65,15 @@ def train(
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ) -> None:
     """Train a model on its data set and save it as a run directory."""
-    from edgernn.nn.train import save_training_run, train_model
+    from edgernn.data import build_dataset
+    from edgernn.nn.train import train_model
+    from edgernn.runs import DEFAULT_CHECK_SEQUENCES, save_run
     from edgernn.spec import load_spec
 
-    result = train_model(load_spec(spec), epochs=epochs, seed=seed, progress=progress)
-    save_training_run(result, output)
+    model_spec = load_spec(spec)
+    data = build_dataset(model_spec)
+    result = train_model(model_spec, epochs=epochs, seed=seed, progress=progress, data=data)
+    save_run(result.graph, output, data.x_test[:DEFAULT_CHECK_SEQUENCES])
     metrics = ", ".join(f"{k} {v:.6g}" for k, v in result.metrics.items() if isinstance(v, float))
     console.print(f"trained {result.graph.name}: {metrics}")
     console.print(f"saved {output}")
@@ -96,11 +100,14 @@ def check(
 ) -> None:
     """Build the generated C on the host, run it on check inputs and compare with the golden model."""
     from edgernn.ir import load_graph
-    from edgernn.verify import check_run
+    from edgernn.runs import load_check_inputs
+    from edgernn.targets.host import check_on_host
 
-    result = check_run(load_graph(run), run_dir=run, sequences=sequences)
+    graph = load_graph(run)
+    inputs = load_check_inputs(graph, run, sequences)
+    result = check_on_host(graph, inputs)
     console.print(
-        f"{result.model}: {result.sequences} sequences, max |C - golden| = "
+        f"{graph.name}: {len(inputs)} check sequences, max |C - golden| = "
         f"{result.max_abs_error:.3g} (tolerance {tolerance:g})"
     )
     if not result.max_abs_error <= tolerance:

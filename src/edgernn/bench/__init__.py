@@ -1,0 +1,1 @@
+"""Benchmark pipeline: train, generate, verify and measure models; tabulate the results."""

@@ -1,0 +1,108 @@
+/*
+ * edgernn_types.h - types shared by the edgernn runtime kernels and the generated models.
+ *
+ * Every layer has a const parameter struct (sizes and pointers to weights, placed in flash by
+ * the generated code) separate from its mutable state struct (pointers to RAM buffers that are
+ * carried across time steps). Weight layout is the edgernn IR's canonical one: matrices are
+ * row-major (outputs, inputs); gate blocks are stacked along the output axis, LSTM i, f, g, o
+ * and GRU z, r, n.
+ *
+ * The *_BUFFER_SIZE macros give the scratch (in elements) each step kernel needs. They are
+ * macros rather than functions so that static buffers can be sized at compile time.
+ */
+#ifndef EDGERNN_TYPES_H
+#define EDGERNN_TYPES_H
+
+#include <stdint.h>
+
+/** Result of a kernel or model call. */
+typedef enum {
+    EDGERNN_OK = 0,          /**< success */
+    EDGERNN_ARG_ERROR = -1   /**< an argument is out of range (e.g. a token id) */
+} edgernn_status;
+
+/** Elementwise activation applied by a dense layer (values match the codegen registry). */
+typedef enum {
+    EDGERNN_ACT_LINEAR = 0,
+    EDGERNN_ACT_RELU = 1,
+    EDGERNN_ACT_SIGMOID = 2,
+    EDGERNN_ACT_TANH = 3,
+    EDGERNN_ACT_SOFTMAX = 4
+} edgernn_activation;
+
+/** Embedding lookup table, shape (vocabulary, dim). */
+typedef struct {
+    int32_t vocabulary;
+    int32_t dim;
+    const float *table;
+} edgernn_embedding_params_f32;
+
+/** Fully connected layer: y = act(W x + b); W (units, input_size). */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    edgernn_activation activation;
+    const float *w;
+    const float *b;
+} edgernn_dense_params_f32;
+
+/** Elman RNN: h = tanh(W_x x + W_h h + b); W_x (units, input_size), W_h (units, units). */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    const float *w_x;
+    const float *w_h;
+    const float *b;
+} edgernn_rnn_params_f32;
+
+/** Recurrent state of an RNN layer: h (units). */
+typedef struct {
+    float *h;
+} edgernn_rnn_state_f32;
+
+/** LSTM: gates i, f, g, o stacked; W_x (4 units, input_size), W_h (4 units, units), b (4 units). */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    const float *w_x;
+    const float *w_h;
+    const float *b;
+} edgernn_lstm_params_f32;
+
+/** Recurrent state of an LSTM layer: h and c (units each). */
+typedef struct {
+    float *h;
+    float *c;
+} edgernn_lstm_state_f32;
+
+/**
+ * GRU: gates z, r, n stacked; W_x (3 units, input_size), W_h (3 units, units).
+ *
+ * reset_after != 0 (Keras default, PyTorch): b_x and b_h are the input and recurrent biases,
+ * n = tanh(W_xn x + b_xn + r * (W_hn h + b_hn)).
+ * reset_after == 0 (original GRU): b_x is the single bias b, b_h is NULL,
+ * n = tanh(W_xn x + b_n + W_hn (r * h)).
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    int32_t reset_after;
+    const float *w_x;
+    const float *w_h;
+    const float *b_x;
+    const float *b_h;
+} edgernn_gru_params_f32;
+
+/** Recurrent state of a GRU layer: h (units). */
+typedef struct {
+    float *h;
+} edgernn_gru_state_f32;
+
+/** Scratch elements of edgernn_rnn_step_f32: the pre-activation of h. */
+#define EDGERNN_RNN_STEP_F32_BUFFER_SIZE(units) (units)
+/** Scratch elements of edgernn_lstm_step_f32: the four stacked gates. */
+#define EDGERNN_LSTM_STEP_F32_BUFFER_SIZE(units) (4 * (units))
+/** Scratch elements of edgernn_gru_step_f32 (both reset modes): input and recurrent parts. */
+#define EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units) (6 * (units))
+
+#endif /* EDGERNN_TYPES_H */
