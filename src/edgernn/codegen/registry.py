@@ -1,0 +1,103 @@
+"""Registries of code-generation variants and, per variant, of layer emitters.
+
+A *variant* is one numeric flavour of generated code (``float32`` now; ``int8`` later). For each
+variant, every IR layer kind it supports registers a :class:`LayerEmitter`: the Jinja2 template
+with the kind's glue macros, the runtime kernels the glue calls, and the state and scratch the
+layer needs. Adding a kind or a variant is registering, never editing a dispatch chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from edgernn.errors import BuildError
+from edgernn.ir.graph import Node
+
+
+@dataclass(frozen=True)
+class LayerEmitter:
+    """How one layer kind is emitted in one variant.
+
+    Attributes:
+        kind: the IR layer kind (``edgernn.ir.kinds``) this emitter handles.
+        template: template path (under ``codegen/templates``) defining the macros
+            ``declare(L)`` (const params struct and state struct) and ``step(L)`` (one call).
+        functions: runtime kernels the emitted glue calls; their sources (and what those call)
+            are copied next to the model.
+        state: ``node -> {buffer name: elements}`` of the state kept across time steps; the
+            step output of a recurrent layer is its ``h`` buffer.
+        scratch: ``node -> elements`` of scratch one step needs (shared between layers).
+        scratch_macro: ``node -> C expression`` of the runtime's own buffer-size macro for the
+            same scratch; the generated code checks ``scratch(node) >= scratch_macro(node)`` at
+            compile time so the Python and C figures cannot drift apart.
+        context: ``node -> dict`` of extra values the template needs (e.g. an activation enum).
+    """
+
+    kind: str
+    template: str
+    functions: tuple[str, ...]
+    state: Callable[[Node], dict[str, int]] = field(default=lambda node: {})
+    scratch: Callable[[Node], int] = field(default=lambda node: 0)
+    scratch_macro: Callable[[Node], str] | None = None
+    context: Callable[[Node], dict[str, Any]] = field(default=lambda node: {})
+
+
+@dataclass
+class Variant:
+    """One numeric flavour of generated code and its per-kind emitters.
+
+    Attributes:
+        name: registry key (``float32``).
+        description: one line for provenance headers and docs.
+        element_type: C type of the model's activations and outputs.
+        emitters: kind name -> emitter, filled by :func:`register_emitter`.
+    """
+
+    name: str
+    description: str
+    element_type: str
+    emitters: dict[str, LayerEmitter] = field(default_factory=dict)
+
+
+VARIANTS: dict[str, Variant] = {}
+
+
+def register_variant(variant: Variant) -> Variant:
+    """Add a code-generation variant (one call per variant, at import)."""
+    if variant.name in VARIANTS:
+        raise ValueError(f"code generation variant {variant.name!r} registered twice")
+    VARIANTS[variant.name] = variant
+    return variant
+
+
+def register_emitter(variant: str, emitter: LayerEmitter) -> LayerEmitter:
+    """Add the emitter of one layer kind to a registered variant."""
+    target = VARIANTS[variant]
+    if emitter.kind in target.emitters:
+        raise ValueError(f"{variant} emitter for layer kind {emitter.kind!r} registered twice")
+    target.emitters[emitter.kind] = emitter
+    return emitter
+
+
+def get_variant(name: str) -> Variant:
+    """The registered variant ``name``; BuildError naming the supported ones otherwise."""
+    try:
+        return VARIANTS[name]
+    except KeyError:
+        raise BuildError(
+            f"code generation variant {name!r} is not supported "
+            f"(supported: {', '.join(sorted(VARIANTS))})"
+        ) from None
+
+
+def get_emitter(variant: Variant, node: Node) -> LayerEmitter:
+    """The emitter for ``node`` in ``variant``; BuildError naming the node and kind otherwise."""
+    try:
+        return variant.emitters[node.kind]
+    except KeyError:
+        raise BuildError(
+            f"layer {node.name}: kind {node.kind!r} has no {variant.name} code generator "
+            f"(supported: {', '.join(sorted(variant.emitters))})"
+        ) from None
