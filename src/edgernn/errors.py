@@ -19,3 +19,11 @@ class BuildError(EdgernnError):
 
 class VerificationError(EdgernnError):
     """Generated code ran but its outputs disagree with the golden model."""
+
+
+class DataError(EdgernnError):
+    """A data set is unknown, not installed, or does not fit the model it should train."""
+
+
+class TrainingError(EdgernnError):
+    """A model cannot be trained on its data set, or training diverged."""

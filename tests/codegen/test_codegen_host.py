@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import VARIANT_SPECS, ZOO, graph_for
+from codegen_cases import VARIANT_SPECS, ZOO, graph_for
 
 from edgernn.errors import BuildError, EdgernnError, VerificationError
 from edgernn.targets import (

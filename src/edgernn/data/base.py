@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from edgernn.errors import EdgernnError
+from edgernn.errors import DataError
 from edgernn.spec.schema import RECURRENT_TYPES, ModelSpec
 
 Task = Literal["regression", "classification"]
@@ -30,10 +30,6 @@ DatasetBuilder = Callable[[ModelSpec], "Dataset"]
 
 DATA_ENV = "EDGERNN_DATA"
 DEFAULT_DATA_DIR = Path("~/.cache/edgernn/data")
-
-
-class DataError(EdgernnError):
-    """A data set is unknown, not installed, or does not fit the model it should train."""
 
 
 @dataclass

@@ -23,7 +23,7 @@ from torch import nn
 
 from edgernn.data import Dataset, build_dataset
 from edgernn.data.base import DataError
-from edgernn.errors import EdgernnError
+from edgernn.errors import TrainingError
 from edgernn.ir.build import build_graph
 from edgernn.ir.graph import Graph
 from edgernn.nn.model import TorchModel, graph_from_torch
@@ -32,10 +32,6 @@ from edgernn.spec.schema import ModelSpec
 TRAIN_THREADS = 1
 """Intra-op threads while training: fixed so results do not depend on the machine's core count
 (and these small recurrent models gain little from more; see the module tests' timings)."""
-
-
-class TrainingError(EdgernnError):
-    """A model cannot be trained on its data set, or training diverged."""
 
 
 @dataclass

@@ -1,8 +1,9 @@
-"""Shared helpers of the code generation tests: zoo graphs and spec variants with random weights."""
+"""The models the code generation tests run: the zoo plus spec variants, with random weights.
+
+A plain module (not conftest.py) so test modules can import it by a unique name.
+"""
 
 from __future__ import annotations
-
-import pytest
 
 from edgernn.ir import Graph, build_graph
 from edgernn.spec import load_spec, parse_spec, zoo_names
@@ -73,8 +74,3 @@ def graph_for(name: str, seed: int = 0) -> Graph:
     spec = parse_spec(VARIANT_SPECS[name], name) if name in VARIANT_SPECS else load_spec(name)
     return build_graph(spec, seed=seed, random_biases=True)
 
-
-@pytest.fixture(scope="module")
-def graphs() -> dict[str, Graph]:
-    """Every zoo model and spec variant, built once per module."""
-    return {name: graph_for(name) for name in [*ZOO, *VARIANT_SPECS]}
