@@ -27,3 +27,7 @@ class DataError(EdgernnError):
 
 class TrainingError(EdgernnError):
     """A model cannot be trained on its data set, or training diverged."""
+
+
+class SimulationError(EdgernnError):
+    """Firmware could not be simulated: bad ELF or memory map, a fault, or a run limit hit."""

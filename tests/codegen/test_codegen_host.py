@@ -71,7 +71,8 @@ def test_token_out_of_range_is_an_error(tmp_path) -> None:
     build = build_host(graph, tmp_path)
     tokens = random_inputs(graph, 2, seed=1)
     tokens[1, 4] = 20  # vocabulary is 20
-    with pytest.raises(BuildError, match=r"exit 3\): sequence 1: tokens_gru_last returned status -1"):
+    expected = r"exit 3\): sequence 1: tokens_gru_last returned status -1"
+    with pytest.raises(BuildError, match=expected):
         build.run(tokens)
 
 

@@ -163,7 +163,8 @@ def test_dense(runtime, activation: str) -> None:
     node = _node("dense", {"units": 17, "activation": activation}, 9, 11)
     x = f32(np.random.default_rng(3).uniform(-2, 2, size=9))
     out = np.zeros(17, np.float32)
-    params = runtime.DenseParams(9, 17, ACTIVATION_ENUM[activation], ptr(node.w("w")), ptr(node.w("b")))
+    params = runtime.DenseParams(9, 17, ACTIVATION_ENUM[activation], ptr(node.w("w")),
+                                 ptr(node.w("b")))
     runtime.edgernn_dense_f32(ctypes.byref(params), ptr(x), ptr(out))
     expected, _ = CELLS["dense"](node, x[None], {})
     np.testing.assert_allclose(out, expected[0], rtol=0, atol=STEP_ATOL)

@@ -84,7 +84,7 @@ def generate(
     output: Path = typer.Option(..., "-o", "--output", help="Directory for the generated C."),
     variant: str = typer.Option("float32", help="Numeric variant of the generated code."),
 ) -> None:
-    """Generate the C sources of a trained model (model.h, model.c and the runtime kernels)."""
+    """Generate the C sources of a trained model (NAME.h, NAME.c and the runtime kernels it uses)."""
     from edgernn.codegen import generate_c
     from edgernn.ir import load_graph
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from edgernn.runtime import header_files, sources_for
 from edgernn.spec import spec_hash
 
 VALUES_PER_LINE = 6
+_C_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("edgernn.codegen", "templates"),
@@ -130,6 +132,9 @@ def weights_hash(graph: Graph) -> str:
 
 def _emitters(graph: Graph, variant: Variant) -> list[LayerEmitter]:
     """Emitter of every node, failing on the first unsupported one before any work is done."""
+    for node in graph.nodes:
+        if not _C_IDENTIFIER.match(node.name):
+            raise BuildError(f"layer name {node.name!r} is not a C identifier; rename the layer")
     return [get_emitter(variant, node) for node in graph.nodes]
 
 
@@ -194,7 +199,8 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         layers.append(layer)
         current = output
     states = [s for layer in layers for s in layer["state"]]
-    scratch = max(emitter.scratch(node) for node, emitter in zip(graph.nodes, emitters, strict=True))
+    pairs = zip(graph.nodes, emitters, strict=True)
+    scratch = max(emitter.scratch(node) for node, emitter in pairs)
     seq = graph.sequence_length
     sizes = ModelSizes(
         input_size=graph.input_size,

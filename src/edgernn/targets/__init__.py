@@ -14,6 +14,6 @@ from edgernn.targets.host import (
 )
 
 __all__ = [
-    "FLOAT_TOLERANCE", "HOST_CFLAGS", "HostBuild", "HostCheck", "HostInputError", "build_host", "check_on_host",
-    "find_compiler", "random_inputs", "reference_steps",
+    "FLOAT_TOLERANCE", "HOST_CFLAGS", "HostBuild", "HostCheck", "HostInputError", "build_host",
+    "check_on_host", "find_compiler", "random_inputs", "reference_steps",
 ]
