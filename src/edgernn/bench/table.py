@@ -7,8 +7,8 @@ from rich.table import Table
 from edgernn.bench.pipeline import PipelineRow
 
 METRIC_LABELS = {
-    "test_mse": "test MSE",
-    "test_accuracy": "test accuracy",
+    "test_mse": "MSE",
+    "test_accuracy": "accuracy",
 }
 
 
@@ -23,7 +23,7 @@ def results_table(rows: list[PipelineRow]) -> Table:
     """The float32 host-verification table: counts, test metric and agreement figures."""
     table = Table(title="edgernn float32: train -> generate C -> host run", title_justify="left")
     headers = ("Model", "Parameters", "MACs", "EdgeMark MACs", "Test metric",
-               "max |torch - golden|", "max |C - golden|", "Train (s)")
+               "|torch-golden|", "|C-golden|", "Train (s)")
     for header in headers:
         table.add_column(header, justify="left" if header in ("Model", "Test metric") else "right")
     for row in rows:

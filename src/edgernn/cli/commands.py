@@ -11,7 +11,8 @@ from rich.table import Table
 
 from edgernn.errors import EdgernnError
 
-console = Console(highlight=False)
+# Wide enough for the result tables when the output is a file or pipe (Rich assumes 80 columns).
+console = Console(highlight=False, width=None if Console().is_terminal else 160)
 
 SPEC_HELP = "A spec file (YAML) or a built-in model name (simple0 ... gru)."
 
@@ -126,10 +127,18 @@ def bench(
     """Train, generate and verify models on the host, then print the results table."""
     from edgernn.bench.pipeline import DEFAULT_MODELS, run_pipeline
     from edgernn.bench.table import results_table
+    from edgernn.errors import VerificationError
+    from edgernn.targets import FLOAT_TOLERANCE
 
     rows = run_pipeline(models or DEFAULT_MODELS, workdir, epochs=epochs, progress=progress,
                         console=console)
     console.print(results_table(rows))
+    failed = [row.model for row in rows if not row.c_vs_golden <= FLOAT_TOLERANCE]
+    if failed:
+        raise VerificationError(
+            f"host C output differs from the golden model by more than {FLOAT_TOLERANCE:g} for: "
+            + ", ".join(failed)
+        )
 
 
 def register(app: typer.Typer) -> None:
