@@ -20,7 +20,13 @@ from edgernn.spec import load_spec
 from edgernn.targets.host import check_on_host
 
 DEFAULT_MODELS = [
-    "simple0", "simple1", "simple2", "shakespeare1", "shakespeare2", "lstm", "gru",
+    "simple0",
+    "simple1",
+    "simple2",
+    "shakespeare1",
+    "shakespeare2",
+    "lstm",
+    "gru",
 ]
 
 
@@ -48,7 +54,7 @@ def run_model(
     progress: bool = True,
     console: Console | None = None,
 ) -> PipelineRow:
-    """Train ``name``, generate its float32 C, run it on the host and compare with the golden model."""
+    """Train ``name``, generate its float32 C, run it on the host, compare with the golden model."""
     console = console or Console()
     spec = load_spec(name)
     data = build_dataset(spec)

@@ -44,13 +44,19 @@ def info(
         table.add_column(column, justify="left" if column in ("layer", "kind") else "right")
     for node, layer in zip(graph.nodes, counts.layers, strict=True):
         table.add_row(
-            node.name, node.kind, str(node.input_size), str(node.output_size),
-            f"{layer.parameters}", f"{layer.macs_per_step}", f"{layer.macs}",
+            node.name,
+            node.kind,
+            str(node.input_size),
+            str(node.output_size),
+            f"{layer.parameters}",
+            f"{layer.macs_per_step}",
+            f"{layer.macs}",
             f"{float(layer.edgemark_macs):g}",
         )
     table.add_section()
-    table.add_row("total", "", "", "", f"{counts.parameters}", "", f"{counts.macs}",
-                  f"{counts.edgemark_macs}")
+    table.add_row(
+        "total", "", "", "", f"{counts.parameters}", "", f"{counts.macs}", f"{counts.edgemark_macs}"
+    )
     console.print(table)
     console.print(
         "MACs: matrix-vector multiply-accumulates (survey Table 3). EdgeMark MACs: TF profiler "
@@ -85,7 +91,7 @@ def generate(
     output: Path = typer.Option(..., "-o", "--output", help="Directory for the generated C."),
     variant: str = typer.Option("float32", help="Numeric variant of the generated code."),
 ) -> None:
-    """Generate the C sources of a trained model (NAME.h, NAME.c and the runtime kernels it uses)."""
+    """Generate the C sources of a trained model (NAME.h, NAME.c and the kernels it uses)."""
     from edgernn.codegen import generate_c
     from edgernn.ir import load_graph
 
@@ -99,7 +105,7 @@ def check(
     sequences: int = typer.Option(10, min=1, help="Number of check sequences."),
     tolerance: float = typer.Option(1e-5, help="Largest accepted |C - golden| (float32)."),
 ) -> None:
-    """Build the generated C on the host, run it on check inputs and compare with the golden model."""
+    """Build the generated C on the host, run it on check inputs, compare with the golden model."""
     from edgernn.ir import load_graph
     from edgernn.runs import load_check_inputs
     from edgernn.targets.host import check_on_host
@@ -119,7 +125,9 @@ def check(
 
 
 def bench(
-    models: list[str] = typer.Argument(None, help="Models to run (default: the seven EdgeMark models)."),
+    models: list[str] = typer.Argument(
+        None, help="Models to run (default: the seven EdgeMark models)."
+    ),
     workdir: Path = typer.Option(Path("edgernn-out"), help="Where runs and builds are written."),
     epochs: int | None = typer.Option(None, min=1, help="Override every model's training epochs."),
     progress: bool = typer.Option(True, help="Show progress bars."),
@@ -130,8 +138,9 @@ def bench(
     from edgernn.errors import VerificationError
     from edgernn.targets import FLOAT_TOLERANCE
 
-    rows = run_pipeline(models or DEFAULT_MODELS, workdir, epochs=epochs, progress=progress,
-                        console=console)
+    rows = run_pipeline(
+        models or DEFAULT_MODELS, workdir, epochs=epochs, progress=progress, console=console
+    )
     console.print(results_table(rows))
     failed = [row.model for row in rows if not row.c_vs_golden <= FLOAT_TOLERANCE]
     if failed:

@@ -40,7 +40,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def save_graph(graph: Graph, run_dir: str | Path, extra_files: dict[str, bytes] | None = None) -> Path:
+def save_graph(
+    graph: Graph, run_dir: str | Path, extra_files: dict[str, bytes] | None = None
+) -> Path:
     """Write ``graph`` (and optional extra files) to ``run_dir``, replacing it atomically."""
     validate_graph(graph)
     run_dir = Path(run_dir)
@@ -89,7 +91,7 @@ def save_graph(graph: Graph, run_dir: str | Path, extra_files: dict[str, bytes] 
 
 
 def load_graph(run_dir: str | Path) -> Graph:
-    """Load a graph saved by :func:`save_graph`; corrupt or inconsistent files raise ModelFileError."""
+    """Load a graph saved by :func:`save_graph`; raise ModelFileError if corrupt or inconsistent."""
     run_dir = Path(run_dir)
     graph_file, weights_file = run_dir / GRAPH_FILE, run_dir / WEIGHTS_FILE
     if not graph_file.is_file():
@@ -123,8 +125,18 @@ def load_graph(run_dir: str | Path) -> Graph:
         raise
     except FileNotFoundError as exc:
         raise ModelFileError(f"{run_dir}: missing file {Path(exc.filename).name}") from None
-    except (yaml.YAMLError, ValidationError, KeyError, TypeError, ValueError, OSError,
-            zipfile.BadZipFile, EOFError) as exc:
-        raise ModelFileError(f"{run_dir}: corrupt run directory ({type(exc).__name__}: {exc})") from None
+    except (
+        yaml.YAMLError,
+        ValidationError,
+        KeyError,
+        TypeError,
+        ValueError,
+        OSError,
+        zipfile.BadZipFile,
+        EOFError,
+    ) as exc:
+        raise ModelFileError(
+            f"{run_dir}: corrupt run directory ({type(exc).__name__}: {exc})"
+        ) from None
     validate_graph(graph)
     return graph

@@ -46,7 +46,9 @@ def parse_spec(text: str, source: str = "<spec>") -> ModelSpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise SpecError(f"{source}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise SpecError(
+            f"{source}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(data, dict):
         raise SpecError(f"{source}: a spec must be a YAML mapping, got {type(data).__name__}")
     try:
@@ -58,8 +60,11 @@ def parse_spec(text: str, source: str = "<spec>") -> ModelSpec:
         if first["type"] == "extra_forbidden":
             message = "unknown key"
         elif first["type"] == "union_tag_invalid":
-            message = f"unknown layer type {first['input'].get('type')!r}" if isinstance(
-                first.get("input"), dict) else message
+            message = (
+                f"unknown layer type {first['input'].get('type')!r}"
+                if isinstance(first.get("input"), dict)
+                else message
+            )
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
         raise SpecError(f"{source}: {field}: {message}{more}") from None
 
