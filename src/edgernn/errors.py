@@ -31,3 +31,7 @@ class TrainingError(EdgernnError):
 
 class SimulationError(EdgernnError):
     """Firmware could not be simulated: bad ELF or memory map, a fault, or a run limit hit."""
+
+
+class QuantizationError(EdgernnError):
+    """A model cannot be quantized as asked: bad calibration data, or a value out of range."""

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from edgernn.ir.graph import Graph
+from edgernn.ir.graph import Graph, Node
 from edgernn.ir.kinds import get_kind
 from edgernn.reference.cells import CELLS, State
 
 F32 = np.float32
+
+# Called after every node of every step with (node index, node, node input, node output, new
+# state); calibration (edgernn.quant) records activation ranges through it. It must not modify
+# the arrays it is given.
+Observer = Callable[[int, Node, np.ndarray, np.ndarray, State], None]
 
 
 class ReferenceModel:
@@ -18,9 +25,10 @@ class ReferenceModel:
     embedding input) and returns ``(batch, output_size)``.
     """
 
-    def __init__(self, graph: Graph, batch: int = 1) -> None:
+    def __init__(self, graph: Graph, batch: int = 1, observer: Observer | None = None) -> None:
         self.graph = graph
         self.batch = batch
+        self.observer = observer
         missing = [n.kind for n in graph.nodes if n.kind not in CELLS]
         if missing:
             raise KeyError(f"no reference cell for layer kinds {missing}")
@@ -40,7 +48,10 @@ class ReferenceModel:
         """Advance one time step; returns the model output for this step."""
         y = np.asarray(x, dtype=F32).reshape(self.batch, -1)
         for index, node in enumerate(self.graph.nodes):
-            y, self.states[index] = CELLS[node.kind](node, y, self.states[index])
+            node_input = y
+            y, self.states[index] = CELLS[node.kind](node, node_input, self.states[index])
+            if self.observer is not None:
+                self.observer(index, node, node_input, y, self.states[index])
         return y
 
     def run(self, xs: np.ndarray) -> np.ndarray:

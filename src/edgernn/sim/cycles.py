@@ -40,6 +40,7 @@ class InsnTiming:
         name: Capstone instruction name without condition or width suffix (``ldr``).
         cycles: Cycles when executed and, for a branch, not taken.
         cond: Capstone condition code (``ARM_CC_AL`` when unconditional).
+        conditional: Inside an IT block: costs 1 cycle when its condition fails.
         probe: Run-time re-pricing kind: ``None``, ``"divide"`` or ``"condition"``.
         operands: Register names the probe needs (divide: dividend, divisor).
     """
@@ -49,6 +50,7 @@ class InsnTiming:
     name: str
     cycles: int
     cond: int = csarm.ARM_CC_AL
+    conditional: bool = False
     probe: str | None = None
     operands: tuple[str, ...] = ()
 
@@ -90,22 +92,23 @@ class CycleModel(Protocol):
         """Time one decoded basic block."""
         ...
 
-    def needs_probe(self, insn: CsInsn) -> bool:
+    def needs_probe(self, insn: CsInsn, in_it_block: bool) -> bool:
         """Whether an instruction's cost depends on run-time state (for the static pre-scan)."""
         ...
 
-    def probe_cycles(self, timing: InsnTiming, read: RegisterReader) -> int:
-        """Actual cycles of a probed instruction, from the registers just before it executes."""
+    def probe(self, timing: InsnTiming, read: RegisterReader) -> tuple[int, bool]:
+        """Actual (cycles, condition passed) of a probed instruction about to execute."""
         ...
 
 
-_MODELS: dict[str, Callable[..., CycleModel]] = {}
+_Factory = Callable[..., CycleModel]
+_MODELS: dict[str, _Factory] = {}
 
 
-def register_cycle_model(name: str) -> Callable[[Callable[..., CycleModel]], Callable[..., CycleModel]]:
+def register_cycle_model(name: str) -> Callable[[_Factory], _Factory]:
     """Class decorator: make a cycle model available under ``name``."""
 
-    def add(factory: Callable[..., CycleModel]) -> Callable[..., CycleModel]:
+    def add(factory: _Factory) -> _Factory:
         if name in _MODELS:
             raise ValueError(f"cycle model {name!r} registered twice")
         _MODELS[name] = factory
@@ -234,7 +237,7 @@ def _bkpt(insn: CsInsn) -> _Cost:
 @_rule("sdiv", "udiv")
 def _divide(insn: CsInsn) -> _Cost:
     # Table 3-1: 2 to 12 with early termination; the static figure is the worst case and a
-    # probe re-prices it from the operands (see CortexM4Model.probe_cycles).
+    # probe re-prices it from the operands (see CortexM4Model.probe).
     return _Cost(12, probe="divide")
 
 
@@ -419,14 +422,10 @@ class CortexM4Model:
         rule = _RULES.get(insn.insn_name())
         return None if rule is None else rule(insn)
 
-    def needs_probe(self, insn: CsInsn) -> bool:
-        """Divides always; conditional non-branch instructions that are not single-cycle."""
+    def needs_probe(self, insn: CsInsn, in_it_block: bool) -> bool:
+        """Divides and every instruction inside an IT block."""
         cost = self._cost(insn)
-        if cost is None:
-            return False
-        if cost.probe is not None:
-            return True
-        return _in_it_block(insn) and cost.refill == 0 and cost.cycles != 1
+        return _in_it_block(insn, in_it_block) or (cost is not None and cost.probe is not None)
 
     def block_timing(self, insns: Sequence[CsInsn]) -> BlockTiming:
         """Time a basic block; see the module and docs/cycle-model.md for the rules."""
@@ -442,7 +441,11 @@ class CortexM4Model:
         prev_load_dest: frozenset[int] = frozenset()
         prev_writes: frozenset[int] = frozenset()
         last = len(insns) - 1
+        it_remaining = 0
         for i, insn in enumerate(insns):
+            in_it = it_remaining > 0
+            it_remaining = it_block_length(insn) if insn.insn_name() == "it" else max(
+                0, it_remaining - 1)
             cost = self._cost(insn)
             if cost is None:
                 unmodelled.append(insn.insn_name())
@@ -460,28 +463,28 @@ class CortexM4Model:
                     addr_regs & prev_load_dest
                 ):
                     cycles -= 1
-            probe = cost.probe
-            if probe is None and _in_it_block(insn) and cost.refill == 0 and cycles != 1:
-                probe = "condition"
+            conditional = _in_it_block(insn, in_it)
+            probe = cost.probe or ("condition" if conditional else None)
             operands: tuple[str, ...] = ()
             if probe == "divide":
                 regs = _reg_ops(insn)
                 operands = (insn.reg_name(regs[-2]), insn.reg_name(regs[-1]))
             if cost.refill:
-                conditional = insn.cc != csarm.ARM_CC_AL or insn.insn_name() in ("cbz", "cbnz")
+                may_fall_through = insn.cc != csarm.ARM_CC_AL or insn.insn_name() in (
+                    "cbz", "cbnz")
                 if i != last:
                     raise SimulationError(
                         f"branch at 0x{insn.address:08x} is not the last instruction of its block"
                     )
-                if conditional:
+                if may_fall_through:
                     taken_penalty = cost.refill * p
                 else:
                     cycles += cost.refill * p
             offsets.append(total)
             total += cycles
             timings.append(
-                InsnTiming(insn.address, insn.size, insn.insn_name(), cycles, insn.cc, probe,
-                           operands)
+                InsnTiming(insn.address, insn.size, insn.insn_name(), cycles, insn.cc,
+                           conditional, probe, operands)
             )
             prev_lsu = cost.lsu
             prev_load_dest = frozenset(_reg_ops(insn)[:1]) if cost.lsu is _Lsu.LOAD else frozenset()
@@ -490,25 +493,36 @@ class CortexM4Model:
         return BlockTiming(insns[0].address, end - insns[0].address, timings, total,
                            taken_penalty, end, offsets, unmodelled)
 
-    def probe_cycles(self, timing: InsnTiming, read: RegisterReader) -> int:
-        """Re-price a probed instruction from the register state just before it executes.
+    def probe(self, timing: InsnTiming, read: RegisterReader) -> tuple[int, bool]:
+        """Price a probed instruction from the register state just before it executes.
 
-        A conditional instruction whose condition fails costs 1 cycle (it is issued and
-        discarded); a divide costs :func:`divide_cycles` of its operands.
+        Returns (cycles, passed). An IT-block instruction whose condition fails costs 1 cycle
+        (it is issued and discarded, the branch of Table 3-1's "1 or 1 + P" rule applied to
+        every instruction); a divide costs :func:`divide_cycles` of its operands.
         """
-        if timing.cond != csarm.ARM_CC_AL and not condition_passed(timing.cond, read("xpsr")):
-            return 1
+        if timing.conditional and not condition_passed(timing.cond, read("xpsr")):
+            return 1, False
         if timing.probe == "divide":
             return divide_cycles(read(timing.operands[0]), read(timing.operands[1]),
-                                 signed=timing.name == "sdiv")
-        return timing.cycles
+                                 signed=timing.name == "sdiv"), True
+        return timing.cycles, True
 
 
-def _in_it_block(insn: CsInsn) -> bool:
-    """Conditional instructions other than B<cc> (whose condition is in the encoding)."""
-    return insn.cc not in (csarm.ARM_CC_AL, csarm.ARM_CC_INVALID) and insn.insn_name() not in (
-        "b", "it"
-    )
+def it_block_length(insn: CsInsn) -> int:
+    """Number of instructions an IT instruction covers (``itete`` -> 4)."""
+    return len(insn.mnemonic.split(".")[0]) - 1
+
+
+def _in_it_block(insn: CsInsn, after_it: bool) -> bool:
+    """Whether an instruction is conditional by an IT block.
+
+    ``after_it`` says an IT instruction seen earlier covers it; without that context (the IT
+    was in an earlier basic block) any conditional instruction except B<cc> (whose condition is
+    in its own encoding) and IT itself must be inside one.
+    """
+    if insn.cc in (csarm.ARM_CC_AL, csarm.ARM_CC_INVALID) or insn.insn_name() == "it":
+        return False
+    return after_it or insn.insn_name() != "b"
 
 
 def _address_registers(insn: CsInsn) -> frozenset[int]:

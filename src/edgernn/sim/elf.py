@@ -17,11 +17,23 @@ _EM_ARM = "EM_ARM"
 
 @dataclass(frozen=True)
 class Segment:
-    """One PT_LOAD segment, placed at its load (physical) address."""
+    """One PT_LOAD segment: loaded at its physical address, run at its virtual address."""
 
     load_address: int
     data: bytes
     mem_size: int
+    run_address: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """An allocated ELF section (run-time address range)."""
+
+    name: str
+    address: int
+    size: int
+    nobits: bool
+    alloc: bool
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,13 @@ class ElfImage:
                 self.segments = self._read_segments(elf)
                 self.symbols, self._mapping = self._read_symbols(elf)
                 self.code_ranges = self._read_code_ranges(elf)
+                self.sections = [
+                    Section(sec.name, sec["sh_addr"], sec["sh_size"],
+                            sec["sh_type"] == "SHT_NOBITS",
+                            bool(sec["sh_flags"] & SH_FLAGS.SHF_ALLOC))
+                    for sec in elf.iter_sections()
+                    if sec["sh_flags"] & SH_FLAGS.SHF_ALLOC and sec["sh_size"] > 0
+                ]
         except FileNotFoundError:
             raise SimulationError(f"firmware ELF not found: {self.path}") from None
         except ELFError as exc:
@@ -71,7 +90,9 @@ class ElfImage:
         for seg in elf.iter_segments():
             if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
                 continue
-            segments.append(Segment(seg["p_paddr"], seg.data(), seg["p_memsz"]))
+            segments.append(
+                Segment(seg["p_paddr"], seg.data(), seg["p_memsz"], seg["p_vaddr"])
+            )
         if not segments:
             raise SimulationError("ELF has no PT_LOAD segments")
         return segments
@@ -128,6 +149,20 @@ class ElfImage:
             return self.symbols[name]
         except KeyError:
             raise SimulationError(f"symbol {name!r} not found in {self.path.name}") from None
+
+    def section_at(self, address: int) -> Section | None:
+        """The allocated section whose run-time range contains ``address``."""
+        for section in self.sections:
+            if section.address <= address < section.address + section.size:
+                return section
+        return None
+
+    def load_address(self, address: int) -> int:
+        """Where the bytes of run-time ``address`` are loaded (its LMA); itself if not loaded."""
+        for seg in self.segments:
+            if seg.run_address <= address < seg.run_address + len(seg.data):
+                return seg.load_address + (address - seg.run_address)
+        return address
 
     def function_at(self, address: int) -> str | None:
         """Name of the FUNC symbol whose [address, address+size) contains ``address``."""
