@@ -150,7 +150,100 @@ def bench(
         )
 
 
+def import_model(
+    source: Path = typer.Argument(..., help="A .keras, .h5 or .onnx model file."),
+    output: Path = typer.Option(..., "-o", "--output", help="Run directory to write."),
+    name: str | None = typer.Option(None, help="Model name (a C identifier); default: file stem."),
+    sequence_length: int | None = typer.Option(
+        None, min=1, help="Steps per inference, when the file leaves it open."
+    ),
+    format: str | None = typer.Option(
+        None, "--format", help="Force the format: keras, keras-h5, onnx."
+    ),
+) -> None:
+    """Import a trained Keras, ONNX or PyTorch model into a run directory."""
+    from edgernn.importers import import_to_run
+    from edgernn.ir import count_model
+
+    graph, run_dir = import_to_run(
+        source, output, name=name, sequence_length=sequence_length, format=format
+    )
+    counts = count_model(graph)
+    layers = ", ".join(f"{n.kind}({n.output_size})" for n in graph.nodes)
+    console.print(f"imported {graph.name}: {layers}; {counts.parameters} parameters")
+    console.print(f"saved {run_dir}")
+
+
+def _parse_writes(pairs: list[str]) -> dict[str, bytes]:
+    writes = {}
+    for pair in pairs:
+        symbol, sep, file = pair.partition("=")
+        if not sep or not symbol or not file:
+            raise EdgernnError(f"--write {pair!r}: expected SYMBOL=FILE")
+        try:
+            writes[symbol] = Path(file).read_bytes()
+        except OSError as exc:
+            raise EdgernnError(f"--write {pair!r}: cannot read {file} ({exc.strerror})") from None
+    return writes
+
+
+def sim(
+    firmware: Path = typer.Argument(..., help="A bare-metal Cortex-M ELF file."),
+    board: str = typer.Option("nucleo-l4r5zi", help="Board profile (name or YAML file)."),
+    write: list[str] = typer.Option(
+        [], "--write", help="SYMBOL=FILE: write FILE's bytes into SYMBOL before the run."
+    ),
+    read: list[str] = typer.Option(
+        [], "--read", help="SYMBOL or SYMBOL=FILE: read SYMBOL after the run (hex, or to FILE)."
+    ),
+    max_instructions: int = typer.Option(2_000_000_000, min=1, help="Instruction budget."),
+    top: int = typer.Option(10, min=1, help="Functions shown in the cycle breakdown."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
+) -> None:
+    """Run any Cortex-M4 ELF in the simulator: cycles between bkpt #1 and #2, functions, stack."""
+    from edgernn.targets.boards import get_board
+    from edgernn.targets.simulate_elf import simulate_elf
+
+    targets = {}
+    for item in read:
+        symbol, _, file = item.partition("=")
+        targets[symbol] = file or None
+    profile = get_board(board)
+    result = simulate_elf(
+        firmware, profile, writes=_parse_writes(write), reads=list(targets),
+        max_instructions=max_instructions,
+    )
+    for symbol, file in targets.items():
+        if file:
+            Path(file).write_bytes(result.outputs[symbol])
+    if as_json:
+        print(json.dumps(result.as_record(), indent=2, default=str))
+        return
+    region = result.region
+    scope = "between bkpt #1 and bkpt #2" if region.marked else "whole run (no markers)"
+    ms = region.cycles / profile.clock_hz * 1e3
+    console.print(f"{firmware}: exit bkpt #{result.exit_code}, {result.instructions} instructions, "
+                  f"{result.cycles} cycles in total")
+    console.print(f"measured region ({scope}): {region.cycles} cycles, {region.instructions} "
+                  f"instructions, {ms:.4f} ms at {profile.clock_mhz:g} MHz")
+    console.print(f"peak stack: {result.peak_stack_bytes} bytes of {result.stack_bytes}; "
+                  f"cycle model {result.cycle_model_version}")
+    table = Table(title="cycles per function (measured region)", title_justify="left")
+    table.add_column("function")
+    table.add_column("cycles", justify="right")
+    table.add_column("share", justify="right")
+    total = max(sum(result.function_cycles.values()), 1)
+    ranked = sorted(result.function_cycles.items(), key=lambda kv: (-kv[1], kv[0]))
+    for function, cycles in ranked[:top]:
+        table.add_row(function, str(cycles), f"{100 * cycles / total:.1f} %")
+    console.print(table)
+    for symbol, file in targets.items():
+        if not file:
+            console.print(f"{symbol}: {result.outputs[symbol].hex()}")
+
+
 def register(app: typer.Typer) -> None:
     """Add every command to ``app``."""
-    for command in (info, train, generate, check, bench):
+    for command in (info, train, generate, check, bench, sim):
         app.command()(command)
+    app.command("import")(import_model)
