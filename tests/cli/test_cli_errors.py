@@ -56,3 +56,25 @@ def test_every_command_has_help(command, capsys):
 
 def test_missing_argument_is_usage_error():
     assert main(["info"]) == 2
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parents[1] / "importers" / "fixtures" / "tf215"
+
+
+def test_import_command_writes_a_checkable_run(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["import", str(FIXTURES / "lstm.h5"), "-o", str(run)]) == 0
+    assert "26912 parameters" in capsys.readouterr().out
+    assert main(["check", str(run)]) == 0
+    assert "max |C - golden|" in capsys.readouterr().out
+
+
+def test_import_command_truncated_file_is_one_line_exit_2(tmp_path):
+    truncated = tmp_path / "model.keras"
+    truncated.write_bytes((FIXTURES / "gru.keras").read_bytes()[:500])
+    proc = run_cli("import", str(truncated), "-o", str(tmp_path / "run"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "model.keras" in proc.stderr
+    assert not (tmp_path / "run").exists()
