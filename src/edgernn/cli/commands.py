@@ -125,29 +125,54 @@ def check(
 
 
 def bench(
-    models: list[str] = typer.Argument(
-        None, help="Models to run (default: the seven EdgeMark models)."
+    items: list[str] = typer.Argument(
+        None, help="Suites, models (zoo names or spec files) or run directories "
+        "(default: the edgemark-rnn suite)."
     ),
-    workdir: Path = typer.Option(Path("edgernn-out"), help="Where runs and builds are written."),
-    epochs: int | None = typer.Option(None, min=1, help="Override every model's training epochs."),
-    progress: bool = typer.Option(True, help="Show progress bars."),
+    variant: list[str] = typer.Option(
+        [], "--variant", help="Variant to measure (repeatable; default: the suite's)."
+    ),
+    target: list[str] = typer.Option(
+        [], "--target", help="Board profile (repeatable; default: the suite's)."
+    ),
+    opt: str | None = typer.Option(None, help="Optimisation level: O2, Os or O3."),
+    weights: str | None = typer.Option(None, help="Weight placement: flash or sram."),
+    sequences: int | None = typer.Option(
+        None, min=1, help="Check sequences simulated per measurement."
+    ),
+    epochs: int | None = typer.Option(None, min=1, help="Override every model's epochs."),
+    workdir: Path = typer.Option(Path("edgernn-out"), help="Runs, builds and the report."),
+    db: str | None = typer.Option(
+        None, help="Results database (default: $EDGERNN_DB or ./edgernn-results.sqlite)."
+    ),
+    jobs: int = typer.Option(1, min=1, help="Models measured in parallel processes."),
+    report: bool = typer.Option(True, help="Write the report into WORKDIR/report."),
+    as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+    progress: bool = typer.Option(True, help="Show progress."),
 ) -> None:
-    """Train, generate and verify models on the host, then print the results table."""
-    from edgernn.bench.pipeline import DEFAULT_MODELS, run_pipeline
-    from edgernn.bench.table import results_table
-    from edgernn.errors import VerificationError
-    from edgernn.targets import FLOAT_TOLERANCE
+    """Train, deploy on the simulated board, measure, store and report (EdgeMark's study)."""
+    from edgernn.bench.pipeline import plan_from_args, run_bench
+    from edgernn.bench.suite import BuildOptions
+    from edgernn.bench.tables import bench_tables
 
-    rows = run_pipeline(
-        models or DEFAULT_MODELS, workdir, epochs=epochs, progress=progress, console=console
-    )
-    console.print(results_table(rows))
-    failed = [row.model for row in rows if not row.c_vs_golden <= FLOAT_TOLERANCE]
-    if failed:
-        raise VerificationError(
-            f"host C output differs from the golden model by more than {FLOAT_TOLERANCE:g} for: "
-            + ", ".join(failed)
-        )
+    build = None
+    if opt or weights:
+        build = BuildOptions(opt=opt or "O2", weights=weights or "flash")
+    plan = plan_from_args(items or [], variants=variant or None, targets=target or None,
+                          build=build, check_sequences=sequences, epochs=epochs)
+    records = run_bench(plan, workdir, db_path=db, jobs=jobs, progress=progress and not as_json,
+                        console=Console(stderr=True) if as_json else console)
+    if as_json:
+        print(json.dumps([r.to_dict() for r in records], indent=2, default=str))
+    else:
+        for table in bench_tables(records):
+            console.print(table)
+    if report:
+        from edgernn.report import write_report
+
+        paths = write_report(records, workdir / "report")
+        if not as_json:
+            console.print(f"report: {paths.markdown} and {paths.html}")
 
 
 def import_model(
@@ -244,6 +269,9 @@ def sim(
 
 def register(app: typer.Typer) -> None:
     """Add every command to ``app``."""
-    for command in (info, train, generate, check, bench, sim):
+    from edgernn.cli.results_commands import report, results_app
+
+    for command in (info, train, generate, check, bench, sim, report):
         app.command()(command)
     app.command("import")(import_model)
+    app.add_typer(results_app)
