@@ -114,9 +114,9 @@ def test_only_needed_runtime_sources_are_copied() -> None:
 
 def test_unsupported_variant_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    with pytest.raises(BuildError, match=r"^code generation variant 'int8' is not supported "
-                                         r"\(supported: float32\)$"):
-        generate_c(graph_for("simple0"), out, variant="int8")
+    with pytest.raises(BuildError, match=r"^code generation variant 'int4' is not supported "
+                                         r"\(supported: float32, int16x8, int8, int8-weights\)$"):
+        generate_c(graph_for("simple0"), out, variant="int4")
     assert not out.exists()
 
 

@@ -86,8 +86,8 @@ class Runtime:
         self.compiler_output = compiler_output
         i32, p = ctypes.c_int32, F32P
         sigs = {
+            "edgernn_matvec_pair_f32": [p, p, i32, p, p, i32, p, i32, p],
             "edgernn_matvec_f32": [p, p, p, i32, i32, p],
-            "edgernn_matvec_acc_f32": [p, p, i32, i32, p],
             "edgernn_gates_f32": [p, p, i32, p, p, i32, p, i32, p],
             "edgernn_linear_f32": [p, i32],
             "edgernn_relu_f32": [p, i32],

@@ -1,8 +1,11 @@
 """The C runtime kernels against NumPy and the golden model's cells, on the host via ctypes.
 
-Tolerances: the matrix-vector kernels accumulate in float32 in a different order than BLAS, so
-they are compared with a relative 1e-5; activations call libm's expf/tanhf, within 1e-6 of
-NumPy's float32 functions; one cell step within 1e-5 absolute (the model-level tolerance).
+Matrices go to the kernels in the code generator's row-block layout
+(:func:`edgernn.codegen.float32.to_row_blocks`). Tolerances: the matrix-vector kernels are
+compared bit for bit with a NumPy emulation of their float32 rounding order (one accumulator
+per row, columns in order), and with a relative 1e-5 against float64; activations (fast exp,
+tests/runtime/test_fast_activations.py) within 1e-6 of NumPy's float32 functions; one cell
+step within 1e-5 absolute (the model-level tolerance).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from edgernn.codegen.float32 import FLOAT32, ROW_BLOCK, to_row_blocks
 from edgernn.ir.graph import Node, Tensor
 from edgernn.ir.kinds import get_kind
 from edgernn.reference.activations import ACTIVATIONS
@@ -22,7 +26,7 @@ from edgernn.runtime import source_files, sources_for
 from edgernn.targets import find_compiler
 
 # Declarative plan of the kernel tests: (rows, cols) of the matrix-vector cases ...
-MATVEC_SHAPES = [(1, 1), (3, 7), (64, 32), (65, 128), (256, 64)]
+MATVEC_SHAPES = [(1, 1), (3, 7), (8, 1), (64, 32), (65, 128), (256, 64), (23, 13)]
 # ... and (kind, attrs, input size, seed) of the cell cases.
 CELL_CASES = [
     ("rnn", {"units": 1}, 1, 0),
@@ -85,9 +89,21 @@ def test_sources_for_is_a_complete_closure(function: str, runtime_objects, tmp_p
 
 
 def test_every_source_follows_the_naming_scheme() -> None:
-    """File names are edgernn_<op>_f32.c (the dtype suffix the int8 kernels will mirror)."""
+    """File names are edgernn_<op>_<dtype>.c: f32, and s8/s16/s32/w8f32 for the integer kernels."""
     for path in source_files():
-        assert path.stem.startswith("edgernn_") and path.stem.endswith("_f32"), path.name
+        assert path.stem.startswith("edgernn_"), path.name
+        assert path.stem.rsplit("_", 1)[1] in {"f32", "s8", "s16", "s32", "w8f32"}, path.name
+
+
+def sequential_matvec(mats: list[np.ndarray], vecs: list[np.ndarray],
+                      bias: np.ndarray | None) -> np.ndarray:
+    """The kernels' float32 rounding order in NumPy: per row acc = +0, acc += w * x over the
+    columns of each matrix in turn (product rounded, then sum rounded), then + bias."""
+    acc = np.zeros(mats[0].shape[0], np.float32)
+    for mat, vec in zip(mats, vecs, strict=True):
+        for k in range(mat.shape[1]):
+            acc = acc + mat[:, k] * vec[k]
+    return acc + bias if bias is not None else acc
 
 
 @pytest.mark.parametrize("rows, cols", MATVEC_SHAPES)
@@ -96,18 +112,28 @@ def test_matvec(runtime, rows: int, cols: int, with_bias: bool) -> None:
     rng = np.random.default_rng(rows * 1000 + cols)
     w, x, b = (f32(rng.uniform(-1, 1, size=s)) for s in [(rows, cols), (cols,), (rows,)])
     out = np.zeros(rows, np.float32)
-    runtime.edgernn_matvec_f32(ptr(w), ptr(x), ptr(b if with_bias else None), rows, cols, ptr(out))
+    runtime.edgernn_matvec_f32(ptr(f32(to_row_blocks(w))), ptr(x), ptr(b if with_bias else None),
+                               rows, cols, ptr(out))
+    assert np.array_equal(out, sequential_matvec([w], [x], b if with_bias else None))
     expected = w.astype(np.float64) @ x + (b if with_bias else 0.0)
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("rows, cols", MATVEC_SHAPES)
-def test_matvec_acc(runtime, rows: int, cols: int) -> None:
-    rng = np.random.default_rng(rows + cols)
-    w, x, y0 = (f32(rng.uniform(-1, 1, size=s)) for s in [(rows, cols), (cols,), (rows,)])
-    out = y0.copy()
-    runtime.edgernn_matvec_acc_f32(ptr(w), ptr(x), rows, cols, ptr(out))
-    np.testing.assert_allclose(out, y0 + w.astype(np.float64) @ x, rtol=1e-5, atol=1e-6)
+@pytest.mark.parametrize("cols_b", [0, 1, 9, 64])
+def test_matvec_pair(runtime, rows: int, cols: int, cols_b: int) -> None:
+    """(A a + B b) + bias in one pass; B may be empty (then its pointers are never read)."""
+    rng = np.random.default_rng(rows + cols + cols_b)
+    a, x, bm, y, bias = (f32(rng.uniform(-1, 1, size=s)) for s in
+                         [(rows, cols), (cols,), (rows, cols_b), (cols_b,), (rows,)])
+    out = np.full(rows, np.nan, np.float32)
+    runtime.edgernn_matvec_pair_f32(
+        ptr(f32(to_row_blocks(a))), ptr(x), cols,
+        ptr(f32(to_row_blocks(bm)) if cols_b else None), ptr(y if cols_b else None), cols_b,
+        ptr(bias), rows, ptr(out))
+    assert np.array_equal(out, sequential_matvec([a, bm], [x, y], bias))
+    expected = a.astype(np.float64) @ x + bm.astype(np.float64) @ y + bias
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("rows, n_in, n_h", [(1, 1, 1), (256, 32, 64), (192, 7, 5)])
@@ -116,9 +142,20 @@ def test_gates(runtime, rows: int, n_in: int, n_h: int) -> None:
     w_x, x, w_h, h, b = (f32(rng.uniform(-1, 1, size=s))
                          for s in [(rows, n_in), (n_in,), (rows, n_h), (n_h,), (rows,)])
     out = np.zeros(rows, np.float32)
-    runtime.edgernn_gates_f32(ptr(w_x), ptr(x), n_in, ptr(w_h), ptr(h), n_h, ptr(b), rows, ptr(out))
+    runtime.edgernn_gates_f32(ptr(f32(to_row_blocks(w_x))), ptr(x), n_in,
+                              ptr(f32(to_row_blocks(w_h))), ptr(h), n_h, ptr(b), rows, ptr(out))
+    assert np.array_equal(out, sequential_matvec([w_x, w_h], [x, h], b))
     expected = w_x.astype(np.float64) @ x + w_h.astype(np.float64) @ h + b
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_row_block_layout_order() -> None:
+    """Block of 8 rows column by column, then the leftover rows row-major."""
+    w = np.arange(10 * 3, dtype=np.float32).reshape(10, 3)
+    flat = to_row_blocks(w)
+    assert ROW_BLOCK == 8 and flat.shape == (30,)
+    assert list(flat[:8]) == list(w[:8, 0]) and list(flat[8:16]) == list(w[:8, 1])
+    assert list(flat[24:]) == list(w[8:].ravel())
 
 
 def _activation_inputs(name: str) -> np.ndarray:
@@ -163,8 +200,8 @@ def test_dense(runtime, activation: str) -> None:
     node = _node("dense", {"units": 17, "activation": activation}, 9, 11)
     x = f32(np.random.default_rng(3).uniform(-2, 2, size=9))
     out = np.zeros(17, np.float32)
-    params = runtime.DenseParams(9, 17, ACTIVATION_ENUM[activation], ptr(node.w("w")),
-                                 ptr(node.w("b")))
+    w = f32(to_row_blocks(node.w("w")))
+    params = runtime.DenseParams(9, 17, ACTIVATION_ENUM[activation], ptr(w), ptr(node.w("b")))
     runtime.edgernn_dense_f32(ctypes.byref(params), ptr(x), ptr(out))
     expected, _ = CELLS["dense"](node, x[None], {})
     np.testing.assert_allclose(out, expected[0], rtol=0, atol=STEP_ATOL)
@@ -192,7 +229,9 @@ def _cell_call(runtime, node: Node, x: np.ndarray, state: dict[str, np.ndarray])
     """One C step of ``node`` updating ``state`` (float32 arrays) in place."""
     units, n_in = node.attrs["units"], node.input_size
     scratch = np.full(6 * units, np.nan, np.float32)  # garbage in scratch must not leak out
-    w = {name: ptr(node.w(name)) for name in node.weights}
+    # The weights as the code generator writes them (row blocks; the GRU's in two parts).
+    stored = {a.suffix: f32(a.data) for a in FLOAT32.emitters[node.kind].arrays(node)}
+    w = {name: ptr(stored[name]) for name in node.weights}
     if node.kind == "rnn":
         params = runtime.RnnParams(n_in, units, w["w_x"], w["w_h"], w["b"])
         st = runtime.HState(ptr(state["h"]))

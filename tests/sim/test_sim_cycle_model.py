@@ -24,7 +24,7 @@ def test_registry_names_the_cortex_m4_model() -> None:
     assert "cortex-m4" in cycle_model_names()
     model = get_cycle_model("cortex-m4")
     assert isinstance(model, CortexM4Model)
-    assert model.version == CYCLE_MODEL_VERSION == "cm4-trm-1"
+    assert model.version == CYCLE_MODEL_VERSION == "cm4-trm-2"
 
 
 def test_unknown_model_and_bad_parameters_are_user_errors() -> None:
@@ -75,3 +75,29 @@ def test_pipeline_refill_is_a_model_parameter(tmp_path) -> None:
     assert simulate(elf, TEST_MEMORY).region.cycles == 11
     p3 = get_cycle_model("cortex-m4", pipeline_refill=3)
     assert simulate(elf, TEST_MEMORY, cycle_model=p3).region.cycles == 13
+
+
+def test_mac_overlap_is_a_model_parameter(tmp_path) -> None:
+    # VFMA, ADD, ADD, independent VADD: 4 with the MAC overlapping the integer work (GCC's
+    # cortex-m4-fpu.md), 3 + 1 + 1 + 1 = 6 with the MAC holding the core (Table 7-1 literally).
+    elf = snippet_elf(tmp_path, "vfma.f32 s8, s0, s1\n add r2, r2, #1\n add r3, r3, #1\n"
+                                " vadd.f32 s9, s2, s3")
+    assert simulate(elf, TEST_MEMORY).region.cycles == 4
+    flat = get_cycle_model("cortex-m4", mac_overlap=False)
+    assert simulate(elf, TEST_MEMORY, cycle_model=flat).region.cycles == 6
+
+
+def test_fpu_register_access_covers_register_lists() -> None:
+    from capstone import CS_ARCH_ARM, CS_MODE_MCLASS, CS_MODE_THUMB, Cs
+
+    from edgernn.sim.cycles import fp_register_access
+
+    md = Cs(CS_ARCH_ARM, CS_MODE_THUMB | CS_MODE_MCLASS)
+    md.detail = True
+    # vstmia r1, {s8-s10}; vldmia r0!, {s8-s11}; vfma.f32 s8, s24, s16; vmov r0, r1, d4
+    code = bytes.fromhex("81ec034ab0ec044aacee084a51ec140b")
+    got = [fp_register_access(i) for i in md.disasm(code, 0)]
+    assert got[0] == (frozenset({8, 9, 10}), frozenset(), frozenset())
+    assert got[1] == (frozenset(), frozenset(), frozenset({8, 9, 10, 11}))
+    assert got[2] == (frozenset({24, 16}), frozenset({8}), frozenset({8}))
+    assert got[3] == (frozenset({8, 9}), frozenset(), frozenset())

@@ -11,7 +11,7 @@ from simfw import FW_DIR, TEST_MEMORY, build_elf
 from unicorn import UC_ARCH_ARM, UC_HOOK_CODE, UC_HOOK_INTR, UC_MODE_MCLASS, UC_MODE_THUMB, Uc
 from unicorn import arm_const as ua
 
-from edgernn.sim import ElfImage, MemoryTiming, Simulator
+from edgernn.sim import CYCLE_MODEL_VERSION, ElfImage, MemoryTiming, Simulator
 
 L4PLUS = MemoryTiming(flash_wait_states=5, prefetch=True,
                       icache={"lines": 32, "line_bytes": 32}, dcache={"lines": 8, "line_bytes": 32})
@@ -102,7 +102,7 @@ def test_outputs_are_correct_and_cycles_are_attributed(hand_elf) -> None:
     assert result.function_cycles["crc32"] > result.function_cycles["dot_clamped"]
     assert 1024 <= result.peak_stack_bytes < result.stack_bytes == 8192
     assert result.flash.fetch_line_hits > 0 and result.flash.data_reads > 0
-    assert result.as_record()["cycle_model_version"] == "cm4-trm-1"
+    assert result.as_record()["cycle_model_version"] == CYCLE_MODEL_VERSION
 
 
 def test_write_symbol_rejects_bad_inputs(tmp_path) -> None:
@@ -116,3 +116,37 @@ def test_write_symbol_rejects_bad_inputs(tmp_path) -> None:
         sim.write_symbol("out_crc", b"\0" * 4)
     with pytest.raises(SimulationError, match="not found"):
         sim.write_symbol("no_such_symbol", b"")
+
+
+_NOINIT_FW = """\
+#include <stdint.h>
+/* Input in a NOLOAD section the startup code neither copies nor zeroes (like edgernn's
+   .edgernn_io), output and a scratch word in .bss. */
+__attribute__((section(".noinit"))) volatile int32_t input_noinit[4];
+int32_t output_sum;
+int32_t scratch_bss;
+
+int main(void) {
+    int32_t sum = 0;
+    for (int i = 0; i < 4; ++i) sum += input_noinit[i] * (i + 1);
+    output_sum = sum + scratch_bss;  /* scratch_bss is 0: the startup zeroed it */
+    __asm volatile ("bkpt #1\\n bkpt #2");
+    return 0;
+}
+"""
+
+
+def test_write_symbol_places_inputs_in_noload_ram(tmp_path) -> None:
+    """A NOBITS symbol outside [_sbss, _ebss) is written to RAM and survives the startup."""
+    from edgernn.errors import SimulationError
+
+    elf = build_elf(tmp_path, {"noinit.c": _NOINIT_FW})
+    image = ElfImage(elf)
+    section = image.section_at(image.symbol("input_noinit").address)
+    assert section is not None and section.nobits and section.name == ".noinit"
+    sim = Simulator(elf, TEST_MEMORY)
+    sim.write_symbol("input_noinit", struct.pack("<4i", 3, -1, 4, 10))
+    with pytest.raises(SimulationError, match=r"scratch_bss.*\[_sbss, _ebss\).*zeroes"):
+        sim.write_symbol("scratch_bss", b"\1\0\0\0")
+    result = sim.run(outputs=["output_sum"])
+    assert struct.unpack("<i", result.outputs["output_sum"])[0] == 3 - 2 + 12 + 40

@@ -99,17 +99,64 @@ CASES = [
     # 7-1: VADD, VSUB, VMUL, VABS, VNEG 1 each -> 5.
     Case("vadd_vmul", "vadd.f32 s8, s0, s1\n vsub.f32 s9, s0, s1\n vmul.f32 s10, s0, s1\n"
                       " vabs.f32 s11, s2\n vneg.f32 s12, s2", 5),
-    # 7-1: VMLA, VFMA, VFMS, VNMLA 3 each -> 12.
+    # 7-1: VMLA, VFMA, VFMS, VNMLA 3 each, independent: each waits for the FPU, issuing at
+    # 0, 3, 6, 9. The last MAC's result arrives at 9 + 3 + 1 = 13 (arithmetic result one
+    # cycle late), so the VMOV reading it issues at 13 and ends at 14.
     Case("vmla_vfma", "vmla.f32 s8, s0, s1\n vfma.f32 s9, s0, s1\n vfms.f32 s10, s0, s1\n"
-                      " vnmla.f32 s11, s0, s1", 12),
-    # 7-1: VDIV 14, VSQRT 14 -> 28.
-    Case("vdiv_vsqrt", "vdiv.f32 s8, s0, s1\n vsqrt.f32 s9, s1", 28),
+                      " vnmla.f32 s11, s0, s1\n vmov r2, s11", 14),
+    # 7-1: VDIV 14, VSQRT 14: the VSQRT waits for the FPU (issues at 14), its result arrives
+    # at 14 + 14 + 1 = 29; VMOV reading it 1 -> 30.
+    Case("vdiv_vsqrt", "vdiv.f32 s8, s0, s1\n vsqrt.f32 s9, s1\n vmov r2, s9", 30),
     # 7-1: VMOV core->S 1, S->core 1, S->S 1, immediate 1, two core <-> D 2, two core -> two S 2.
     Case("vmov", "vmov s8, r2\n vmov r3, s1\n vmov.f32 s9, s3\n vmov.f32 s10, #1.0\n"
                  " vmov r2, r3, d0\n vmov s12, s13, r4, r5", 8),
-    # 7-1: VCVT 1, VCVT 1, VCMP 1, VMRS 1 -> 4.
+    # 7-1: VCVT 1, VCVT 1 + 1 (it reads the first conversion's result, which arrives a cycle
+    # late), VCMP 1, VMRS 1 -> 5.
     Case("vcvt_vcmp", "vcvt.s32.f32 s8, s0\n vcvt.f32.s32 s9, s8\n vcmp.f32 s0, s1\n"
-                      " vmrs APSR_nzcv, fpscr", 4),
+                      " vmrs APSR_nzcv, fpscr", 5),
+    # --- FPU hazards and overlap (TRM FPU chapter notes to Table 7-1; GCC cortex-m4-fpu.md).
+    # An arithmetic result consumed by the next instruction costs it 1 more: VADD 1, VMUL 1 + 1;
+    # with one instruction in between there is no stall: VADD 1, NOP 1, VMUL 1 -> 6.
+    Case("fp_result_hazard", "vadd.f32 s8, s0, s1\n vmul.f32 s9, s8, s2\n"
+                             " vadd.f32 s10, s0, s1\n nop\n vmul.f32 s11, s10, s2", 6),
+    # Stores and transfers consume too: VMUL 1, VSTR 2 + 1, VSUB 1, VMOV to core 1 + 1 -> 7.
+    Case("fp_store_hazard", "vmul.f32 s8, s0, s1\n vstr s8, [r1]\n vsub.f32 s9, s0, s1\n"
+                            " vmov r2, s9", 7),
+    # VABS/VNEG/VMOV/VLDR results are not late: VNEG 1, VABS 1, VMOV.F32 1, VLDR 2, VADD 1 -> 6.
+    Case("fp_no_hazard", "vneg.f32 s8, s0\n vabs.f32 s9, s8\n vmov.f32 s10, s9\n"
+                         " vldr s11, [r0, #4]\n vadd.f32 s12, s11, s10", 6),
+    # A MAC reads its addend a cycle later, so a result feeding the addend does not stall:
+    # VMUL s8 at 0, VMLA s8 += s2 * s3 issues at 1 (FPU free at 1 + 3 = 4, s8 arrives at 5),
+    # VMOV r2, s8 issues at 5 -> 6.
+    Case("fp_mac_addend_bypass", "vmul.f32 s8, s0, s1\n vmla.f32 s8, s2, s3\n vmov r2, s8", 6),
+    # ... but a multiplicand does: VMUL s8 at 0 (arrives 2), VMLA s9 += s8 * s3 issues at 2,
+    # s9 arrives at 2 + 3 + 1 = 6, VMOV issues at 6 -> 7.
+    Case("fp_mac_operand_hazard", "vmul.f32 s8, s0, s1\n vmla.f32 s9, s8, s3\n vmov r2, s9", 7),
+    # Accumulator chain: each VFMA waits for the FPU (addend bypass, no extra stall): issues at
+    # 0, 3, 6; s8 arrives at 6 + 3 + 1 = 10; VMOV 1 -> 11.
+    Case("fp_mac_chain", "vfma.f32 s8, s0, s1\n vfma.f32 s8, s2, s3\n vfma.f32 s8, s4, s5\n"
+                         " vmov r2, s8", 11),
+    # Integer work overlaps a MAC (GCC: the MAC holds the core 1 cycle, the FPU 3): VFMA 1,
+    # ADD 1, ADD 1, then an independent VADD issues at 3 when the FPU is free -> 4
+    # (flat Table 7-1 costing would give 3 + 1 + 1 + 1 = 6).
+    Case("fp_mac_overlap", "vfma.f32 s8, s0, s1\n add r2, r2, #1\n add r3, r3, #1\n"
+                           " vadd.f32 s9, s2, s3", 4),
+    # Integer-only instructions after VDIV complete while it runs: VDIV 1, 13 ADDs (t = 14),
+    # an independent VADD issues at 14 when the FPU is free -> 15 (flat: 14 + 13 + 1 = 28).
+    Case("fp_vdiv_overlap", "vdiv.f32 s8, s0, s1\n" + " add r2, r2, #1\n" * 13
+                            + " vadd.f32 s9, s2, s3", 15),
+    # VDIV result needed early: VDIV 1, 4 ADDs (t = 5), VMOV of s8 waits until 14 + 1 -> 16.
+    Case("fp_vdiv_result", "vdiv.f32 s8, s0, s1\n" + " add r2, r2, #1\n" * 4
+                           + " vmov r3, s8", 16),
+    # Across a block boundary: VDIV 1, B 1 + P = 3 (t = 4); the next block's VMOV of s8 waits
+    # for the FPU (14) and the late result (+1) -> issues at 15, ends at 16.
+    Case("fp_vdiv_across_blocks", "vdiv.f32 s8, s0, s1\n b 1f\n nop\n1: vmov r3, s8", 16,
+         instructions=3),
+    # A MAC in a counted loop overlaps the loop overhead (cross-block FPU state):
+    # MOVS 1; two taken iterations VFMA 1 + SUBS 1 + BNE 3 = 5 (the MAC's FPU cycles end
+    # before the branch does); last iteration VFMA 1 + SUBS 1 + BNE not taken 1 -> 14
+    # (flat: 1 + 2 x 7 + 5 = 20).
+    Case("fp_mac_loop", "movs r2, #3\n1: vfma.f32 s8, s0, s1\n subs r2, #1\n bne 1b", 14),
 ]
 
 

@@ -115,7 +115,11 @@ def test_weights_in_sram_cost_ram_not_flash(builds: dict[str, FirmwareBuild], tm
     assert all(BOARD.memory.ram.contains(a) for a in sram.weight_addresses.values())
     assert sram.sizes.ram_weight_bytes == weight_bytes
     assert sram.sizes.ram_bytes - flash.sizes.ram_bytes == weight_bytes
-    assert abs(sram.sizes.flash_bytes - flash.sizes.flash_bytes) <= 16  # load image stays
+    # The load image stays. The float32 matrices start on 32-byte flash lines
+    # (EDGERNN_F32_WEIGHTS_ALIGNED): in flash the compiler's order can put up to 28 bytes of
+    # padding before each; packed for the SRAM copy there is none.
+    padding = 28 * len(sram.weight_addresses)
+    assert abs(sram.sizes.flash_bytes - flash.sizes.flash_bytes) <= 16 + padding
     assert sram.sizes.flash.weights == weight_bytes == sram.sizes.ram.weights
     # Same C source: only the linker script differs.
     assert (sram.build_dir / "src" / "simple1.c").read_bytes() == \

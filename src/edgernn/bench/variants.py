@@ -58,6 +58,30 @@ register_deploy_variant(
 )
 
 
+def _quantized_predict(qgraph: Graph, xs: np.ndarray) -> np.ndarray:
+    """Real-valued outputs of the quantized graph's golden model on float inputs."""
+    from edgernn.quant import dequantize_outputs, quantize_inputs
+    from edgernn.reference.integer import run_integer_reference
+
+    raw = run_integer_reference(qgraph, quantize_inputs(qgraph, xs))
+    return dequantize_outputs(qgraph, raw).astype(np.float32)
+
+
+def _quantizer(variant: str) -> Callable[[Graph, np.ndarray], Graph]:
+    def prepare(graph: Graph, calibration: np.ndarray) -> Graph:
+        from edgernn.quant import quantize
+
+        return quantize(graph, variant, calibration)
+
+    return prepare
+
+
+for _name in ("int8", "int16x8", "int8-weights"):
+    register_deploy_variant(
+        DeployVariant(name=_name, prepare=_quantizer(_name), predict=_quantized_predict)
+    )
+
+
 def task_metric(
     variant: DeployVariant, graph: Graph, data: Dataset, batch: int = 256
 ) -> tuple[str, float]:

@@ -6,10 +6,12 @@ Quick start::
     model = generate_c(graph, "out/lstm")   # writes out/lstm/lstm.{h,c} + runtime files
 
 Layer kinds and numeric variants are registries (:mod:`edgernn.codegen.registry`); importing
-this package registers the ``float32`` variant.
+this package registers the ``float32``, ``int8``, ``int16x8`` and ``int8-weights`` variants
+(the last three need a graph from :func:`edgernn.quant.quantize`).
 """
 
 from edgernn.codegen import float32 as _float32  # noqa: F401  (registers the float32 variant)
+from edgernn.codegen import integer as _integer  # noqa: F401  (registers int8, int16x8, int8-weights)
 from edgernn.codegen.generate import (
     GeneratedModel,
     ModelSizes,
@@ -20,6 +22,7 @@ from edgernn.codegen.generate import (
 )
 from edgernn.codegen.registry import (
     VARIANTS,
+    CArray,
     LayerEmitter,
     Variant,
     get_emitter,
@@ -29,7 +32,7 @@ from edgernn.codegen.registry import (
 )
 
 __all__ = [
-    "VARIANTS", "GeneratedModel", "LayerEmitter", "ModelSizes", "Variant", "c_float",
+    "VARIANTS", "CArray", "GeneratedModel", "LayerEmitter", "ModelSizes", "Variant", "c_float",
     "generate_c", "get_emitter", "get_variant", "register_emitter", "register_variant",
     "render_c", "weights_hash",
 ]

@@ -27,7 +27,7 @@ from edgernn.codegen.registry import LayerEmitter, Variant, get_emitter, get_var
 from edgernn.errors import BuildError
 from edgernn.ir.graph import Graph, Node
 from edgernn.ir.kinds import get_kind
-from edgernn.runtime import header_files, sources_for
+from edgernn.runtime import runtime_dir, sources_for
 from edgernn.spec import spec_hash
 
 VALUES_PER_LINE = 6
@@ -56,6 +56,8 @@ class ModelSizes:
     scratch_size: int
     buffer_size: int
     parameter_count: int
+    flash_bytes: int = 0
+    ram_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,12 @@ class GeneratedModel:
     @property
     def flash_bytes(self) -> int:
         """Bytes of constant weight data (``static const`` arrays)."""
-        return 4 * self.sizes.parameter_count
+        return self.sizes.flash_bytes
 
     @property
     def ram_bytes(self) -> int:
-        """Bytes of the model's static float buffers (state, scratch, activations)."""
-        return 4 * (self.sizes.state_size + self.sizes.scratch_size + self.sizes.buffer_size)
+        """Bytes of the model's static buffers (state, scratch, activations)."""
+        return self.sizes.ram_bytes
 
 
 def c_float(value: float | np.floating) -> str:
@@ -138,22 +140,71 @@ def _emitters(graph: Graph, variant: Variant) -> list[LayerEmitter]:
     return [get_emitter(variant, node) for node in graph.nodes]
 
 
+_INT_TYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16,
+              "uint16_t": np.uint16, "int32_t": np.int32}
+_ELEMENT_BYTES = {"float": 4, "int8_t": 1, "int16_t": 2, "int32_t": 4}
+
+
+def _int_array_lines(data: np.ndarray, ctype: str, per_line: int = 16) -> list[str]:
+    """Lines of an integer initializer; the values must fit ``ctype`` exactly."""
+    flat = np.asarray(data).ravel()
+    typed = flat.astype(_INT_TYPES[ctype])
+    if not np.array_equal(typed.astype(np.int64), flat.astype(np.int64)):
+        raise BuildError(f"array values do not fit {ctype}")
+    literals = [str(int(v)) for v in typed]
+    return [
+        ", ".join(literals[i : i + per_line]) + ","
+        for i in range(0, len(literals), per_line)
+    ]
+
+
+def _ctype_bytes(ctype: str) -> int:
+    return 4 if ctype == "float" else np.dtype(_INT_TYPES[ctype]).itemsize
+
+
+def _custom_arrays(prefix: str, node: Node, emitter: LayerEmitter) -> list[dict[str, Any]]:
+    assert emitter.arrays is not None
+    out = []
+    for array in emitter.arrays(node):
+        data = np.asarray(array.data)
+        is_float = array.ctype == "float"
+        out.append({
+            "cname": f"{prefix}_{array.suffix}",
+            "ctype": array.ctype,
+            "dims": str(max(int(data.size), 1)),
+            "shape": array.note,
+            "lines": _array_lines(data) if is_float else _int_array_lines(data, array.ctype),
+            "bytes": int(data.size) * _ctype_bytes(array.ctype),
+        })
+    return out
+
+
 def _layer_context(
     model: str, node: Node, emitter: LayerEmitter, input_expr: str, output_expr: str
 ) -> dict[str, Any]:
     prefix = f"{model}_{node.name}"
     shapes = get_kind(node.kind).weight_shapes(node.attrs, node.input_size)
-    arrays = [
-        {
-            "cname": f"{prefix}_{wname}",
-            "dims": " * ".join(str(d) for d in shapes[wname]),
-            "shape": "x".join(str(d) for d in shapes[wname]),
-            "lines": _array_lines(node.w(wname)),
-        }
-        for wname in shapes
-    ]
+    if emitter.arrays is not None:
+        arrays = _custom_arrays(prefix, node, emitter)
+    else:
+        arrays = [
+            {
+                "cname": f"{prefix}_{wname}",
+                "dims": " * ".join(str(d) for d in shapes[wname]),
+                "shape": "x".join(str(d) for d in shapes[wname]),
+                "lines": _array_lines(node.w(wname)),
+                "ctype": "float",
+                "bytes": 4 * int(np.prod(shapes[wname])),
+            }
+            for wname in shapes
+        ]
+    extra = emitter.context(node)
+    state_types = extra.get("state_types", {})
+    state_zero = extra.get("state_zero", {})
     state = [
         {"name": sname, "cname": f"{prefix}_{sname}", "size": size}
+        | ({"ctype": state_types[sname]} if sname in state_types else {})
+        | ({"zero": state_zero[sname]} if sname in state_zero else {})
         for sname, size in emitter.state(node).items()
     ]
     context = {
@@ -170,9 +221,11 @@ def _layer_context(
         "scratch_macro": emitter.scratch_macro(node) if emitter.scratch_macro else None,
         "input": input_expr,
         "output": output_expr,
-        "summary": ", ".join(f"{k}={v}" for k, v in sorted(node.attrs.items())),
+        "summary": ", ".join(
+            f"{k}={v}" for k, v in sorted(node.attrs.items()) if k != "quant"
+        ),
     }
-    context.update(emitter.context(node))
+    context.update(extra)
     return context
 
 
@@ -202,6 +255,10 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
     pairs = zip(graph.nodes, emitters, strict=True)
     scratch = max(emitter.scratch(node) for node, emitter in pairs)
     seq = graph.sequence_length
+    scratch_size = max(scratch, 1)
+    element_bytes = _ELEMENT_BYTES[variant.element_type]
+    state_bytes = sum(s["size"] * _ELEMENT_BYTES[s.get("ctype", variant.element_type)]
+                      for s in states)
     sizes = ModelSizes(
         input_size=graph.input_size,
         output_size=graph.output_size,
@@ -209,9 +266,11 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         run_input_size=seq * graph.input_size,
         run_output_size=(seq if graph.sequential_output else 1) * graph.output_size,
         state_size=sum(s["size"] for s in states),
-        scratch_size=max(scratch, 1),
+        scratch_size=scratch_size,
         buffer_size=sum(buffers),
         parameter_count=sum(int(t.data.size) for n in graph.nodes for t in n.weights.values()),
+        flash_bytes=sum(a["bytes"] for layer in layers for a in layer["arrays"]),
+        ram_bytes=state_bytes + 4 * scratch_size + element_bytes * sum(buffers),
     )
     context = {
         "name": name,
@@ -240,6 +299,40 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
     return context, functions
 
 
+_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def _headers_for(base: tuple[str, ...], sources: list[Path]) -> list[Path]:
+    """The variant's headers plus every runtime header the sources include (transitively)."""
+    todo = [runtime_dir() / name for name in base]
+    for source in sources:
+        todo += [runtime_dir() / n for n in _INCLUDE.findall(source.read_text(encoding="utf-8"))]
+    seen: dict[str, Path] = {}
+    while todo:
+        path = todo.pop()
+        if path.name in seen or not path.is_file():
+            continue
+        seen[path.name] = path
+        todo += [runtime_dir() / n for n in _INCLUDE.findall(path.read_text(encoding="utf-8"))]
+    return [seen[name] for name in sorted(seen)]
+
+
+def _check_graph_variant(graph: Graph, variant: Variant) -> None:
+    """A quantized variant needs a graph quantized for it, and float32 a float graph."""
+    info = graph.metadata.get("quantization")
+    graph_variant = str(info["variant"]) if isinstance(info, dict) else "float32"
+    wanted = variant.name if variant.quantized else "float32"
+    if graph_variant != wanted:
+        if variant.quantized and graph_variant == "float32":
+            raise BuildError(
+                f"variant {variant.name} needs a quantized graph: run "
+                f"edgernn.quant.quantize(graph, {variant.name!r}, calibration_inputs) first"
+            )
+        raise BuildError(
+            f"{graph.name} is quantized for {graph_variant}, cannot generate {variant.name} code"
+        )
+
+
 def render_c(graph: Graph, variant: str = "float32") -> tuple[dict[str, str], dict[str, Any]]:
     """Render every file of the model's C library in memory.
 
@@ -256,17 +349,20 @@ def render_c(graph: Graph, variant: str = "float32") -> tuple[dict[str, str], di
             with a runtime file.
     """
     chosen = get_variant(variant)
+    _check_graph_variant(graph, chosen)
     context, functions = _model_context(graph, chosen)
+    context.update(chosen.model_context(graph))
     files: dict[str, str] = {}
-    for path in [*header_files(), *sources_for(functions)]:
+    sources = sources_for(functions)
+    for path in [*_headers_for(chosen.headers, sources), *sources]:
         files[path.name] = path.read_text(encoding="utf-8")
-    for ext in ("h", "c"):
+    for ext, template in zip(("h", "c"), chosen.templates, strict=True):
         fname = f"{graph.name}.{ext}"
         if fname in files:
             raise BuildError(
                 f"model name {graph.name!r} collides with runtime file {fname}; rename the model"
             )
-        files[fname] = _ENV.get_template(f"model.{ext}.j2").render(**context)
+        files[fname] = _ENV.get_template(template).render(**context)
     return dict(sorted(files.items())), context
 
 

@@ -1,6 +1,7 @@
 """Registries of code-generation variants and, per variant, of layer emitters.
 
-A *variant* is one numeric flavour of generated code (``float32`` now; ``int8`` later). For each
+A *variant* is one numeric flavour of generated code (``float32``, ``int8``, ``int16x8``,
+``int8-weights``). For each
 variant, every IR layer kind it supports registers a :class:`LayerEmitter`: the Jinja2 template
 with the kind's glue macros, the runtime kernels the glue calls, and the state and scratch the
 layer needs. Adding a kind or a variant is registering, never editing a dispatch chain.
@@ -33,6 +34,9 @@ class LayerEmitter:
             same scratch; the generated code checks ``scratch(node) >= scratch_macro(node)`` at
             compile time so the Python and C figures cannot drift apart.
         context: ``node -> dict`` of extra values the template needs (e.g. an activation enum).
+        arrays: ``node -> [CArray]``: the layer's constant arrays when they are not its float
+            weights as stored in the IR (integer variants: reordered weights, folded biases,
+            multipliers); None for the float default.
     """
 
     kind: str
@@ -42,6 +46,24 @@ class LayerEmitter:
     scratch: Callable[[Node], int] = field(default=lambda node: 0)
     scratch_macro: Callable[[Node], str] | None = None
     context: Callable[[Node], dict[str, Any]] = field(default=lambda node: {})
+    arrays: Callable[[Node], list[CArray]] | None = None
+
+
+@dataclass(frozen=True)
+class CArray:
+    """One constant array an emitter puts in flash (when it does not use the float default).
+
+    Attributes:
+        suffix: name after the layer prefix (``NAME_layer_<suffix>``).
+        ctype: C element type (``int8_t``, ``int32_t``, ``float``...).
+        data: the values, written in C order.
+        note: the comment above the array (shape, layout).
+    """
+
+    suffix: str
+    ctype: str
+    data: Any
+    note: str = ""
 
 
 @dataclass
@@ -53,12 +75,22 @@ class Variant:
         description: one line for provenance headers and docs.
         element_type: C type of the model's activations and outputs.
         emitters: kind name -> emitter, filled by :func:`register_emitter`.
+        headers: runtime headers copied next to the model.
+        templates: the model's header and source templates.
+        quantized: True when the variant needs a graph quantized for it
+            (:func:`edgernn.quant.quantize` with the same variant name).
+        model_context: ``graph -> dict`` of model-level template values (I/O types,
+            quantization macros).
     """
 
     name: str
     description: str
     element_type: str
     emitters: dict[str, LayerEmitter] = field(default_factory=dict)
+    headers: tuple[str, ...] = ("edgernn_functions.h", "edgernn_types.h")
+    templates: tuple[str, str] = ("model.h.j2", "model.c.j2")
+    quantized: bool = False
+    model_context: Callable[[Any], dict[str, Any]] = field(default=lambda graph: {})
 
 
 VARIANTS: dict[str, Variant] = {}

@@ -1,13 +1,17 @@
 /*
  * edgernn_gru_step_f32.c - one time step of a GRU cell, float32, either reset mode.
  *
- * Gates z, r, n; h = z h + (1 - z) n.
- *   reset_after (Keras default, PyTorch): xs = W_x x + b_x, hs = W_h h + b_h,
- *     z = sigmoid(xs_z + hs_z), r = sigmoid(xs_r + hs_r), n = tanh(xs_n + r hs_n).
- *   reset before (original GRU): xs = W_x x + b, z and r as above without b_h,
- *     n = tanh(xs_n + W_hn (r h)).
- * Scratch: EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units) = xs (3 units) then hs (3 units); without
- * reset_after the last units of hs hold r h.
+ * Gates z, r, n; h = z h + (1 - z) n. W_x and W_h are each stored as two row-block matrices,
+ * rows z, r then rows n (edgernn_gru_params_f32), so the n rows start at 2 units * cols.
+ *   reset_after (Keras default, PyTorch): z, r = sigmoid((W_x x + W_h h) + b_x + b_h) in one
+ *     pass over both matrices; xn = W_xn x + b_xn, hn = W_hn h + b_hn;
+ *     n = tanh(xn + r hn).
+ *   reset before (original GRU): z, r = sigmoid((W_x x + W_h h) + b); then
+ *     n = tanh((W_xn x + W_hn (r h)) + b_n), again one pass.
+ * Sums are grouped differently from the golden model ((W_x x + b_x) + (W_h h + b_h)); the
+ * difference is a rounding or two, far inside the 1e-5 tolerance.
+ * Scratch: EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units): z, r, n pre-activations (3 units), then hn
+ * or r h (units).
  */
 #include "edgernn_functions.h"
 
@@ -17,35 +21,37 @@ void edgernn_gru_step_f32(const edgernn_gru_params_f32 *params, edgernn_gru_stat
                           const float *input, float *scratch)
 {
     const int32_t units = params->units;
-    float *const xs = scratch;
-    float *const hs = scratch + 3 * units;
+    const int32_t n_in = params->input_size;
+    const float *const w_xn = params->w_x + (size_t)(2 * units) * (size_t)n_in;
+    const float *const w_hn = params->w_h + (size_t)(2 * units) * (size_t)units;
+    float *const z = scratch;
+    float *const r = scratch + units;
+    float *const n = scratch + 2 * units;
+    float *const extra = scratch + 3 * units; /* hn (reset_after) or r h */
     float *const h = state->h;
-    const float *const z = xs;
-    const float *const r = xs + units;
-    float *const n = xs + 2 * units;
     int32_t j;
 
-    edgernn_matvec_f32(params->w_x, input, params->b_x, 3 * units, params->input_size, xs);
     if (params->reset_after) {
-        edgernn_matvec_f32(params->w_h, h, params->b_h, 3 * units, units, hs);
-    } else {
-        edgernn_matvec_f32(params->w_h, h, (const float *)NULL, 2 * units, units, hs);
-    }
-    for (j = 0; j < 2 * units; ++j) {
-        xs[j] = xs[j] + hs[j];
-    }
-    edgernn_sigmoid_f32(xs, 2 * units); /* z and r are adjacent */
-    if (params->reset_after) {
+        edgernn_matvec_pair_f32(params->w_x, input, n_in, params->w_h, h, units,
+                                (const float *)NULL, 2 * units, z);
+        for (j = 0; j < 2 * units; ++j) {
+            z[j] = (z[j] + params->b_x[j]) + params->b_h[j];
+        }
+        edgernn_sigmoid_f32(z, 2 * units); /* z and r are adjacent */
+        edgernn_matvec_f32(w_xn, input, params->b_x + 2 * units, units, n_in, n);
+        edgernn_matvec_f32(w_hn, h, params->b_h + 2 * units, units, units, extra);
         for (j = 0; j < units; ++j) {
-            n[j] = n[j] + r[j] * hs[2 * units + j];
+            n[j] = n[j] + r[j] * extra[j];
         }
     } else {
-        float *const rh = hs + 2 * units;
+        edgernn_matvec_pair_f32(params->w_x, input, n_in, params->w_h, h, units, params->b_x,
+                                2 * units, z);
+        edgernn_sigmoid_f32(z, 2 * units);
         for (j = 0; j < units; ++j) {
-            rh[j] = r[j] * h[j];
+            extra[j] = r[j] * h[j];
         }
-        edgernn_matvec_acc_f32(params->w_h + (size_t)(2 * units) * (size_t)units, rh, units,
-                               units, n);
+        edgernn_matvec_pair_f32(w_xn, input, n_in, w_hn, extra, units, params->b_x + 2 * units,
+                                units, n);
     }
     edgernn_tanh_f32(n, units);
     for (j = 0; j < units; ++j) {

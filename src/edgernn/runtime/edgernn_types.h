@@ -3,9 +3,9 @@
  *
  * Every layer has a const parameter struct (sizes and pointers to weights, placed in flash by
  * the generated code) separate from its mutable state struct (pointers to RAM buffers that are
- * carried across time steps). Weight layout is the edgernn IR's canonical one: matrices are
- * row-major (outputs, inputs); gate blocks are stacked along the output axis, LSTM i, f, g, o
- * and GRU z, r, n.
+ * carried across time steps). Gate blocks are stacked along the output axis as in the edgernn
+ * IR, LSTM i, f, g, o and GRU z, r, n; every matrix is stored in the row-block layout below
+ * (EDGERNN_F32_ROW_BLOCK), the GRU's (see edgernn_gru_params_f32) as two parts.
  *
  * The *_BUFFER_SIZE macros give the scratch (in elements) each step kernel needs. They are
  * macros rather than functions so that static buffers can be sized at compile time.
@@ -76,7 +76,9 @@ typedef struct {
 } edgernn_lstm_state_f32;
 
 /**
- * GRU: gates z, r, n stacked; W_x (3 units, input_size), W_h (3 units, units).
+ * GRU: gates z, r, n stacked; W_x (3 units, input_size), W_h (3 units, units). Each matrix is
+ * stored as two row-block matrices (EDGERNN_F32_ROW_BLOCK): rows z, r (2 units) then rows n
+ * (units), so the n rows start at element 2 * units * cols whatever units is.
  *
  * reset_after != 0 (Keras default, PyTorch): b_x and b_h are the input and recurrent biases,
  * n = tanh(W_xn x + b_xn + r * (W_hn h + b_hn)).
@@ -98,11 +100,33 @@ typedef struct {
     float *h;
 } edgernn_gru_state_f32;
 
+/**
+ * Weight layout of the float32 matrix-vector kernel (edgernn_matvec_pair_f32): rows in blocks
+ * of EDGERNN_F32_ROW_BLOCK; within a block the weights are stored column by column (the 8
+ * weights of column 0, then of column 1, ...); rows past the last full block follow row-major.
+ * Same number of elements as the canonical layout; edgernn.codegen.float32.to_row_blocks
+ * converts.
+ */
+#define EDGERNN_F32_ROW_BLOCK 8
+
+/**
+ * Attribute of the generated float32 weight matrices: start on a 32-byte boundary, so each
+ * column of a row block (8 floats) is exactly one flash cache line of the STM32L4+ ART
+ * accelerator (a misaligned matrix costs about 25% more cycles from flash). Only a speed
+ * matter: any 4-byte-aligned array gives the same results. The code generator sets it where it
+ * costs no padding (edgernn.codegen.float32.aligned_matrices).
+ */
+#if defined(__GNUC__)
+#define EDGERNN_F32_WEIGHTS_ALIGNED __attribute__((aligned(32)))
+#else
+#define EDGERNN_F32_WEIGHTS_ALIGNED
+#endif
+
 /** Scratch elements of edgernn_rnn_step_f32: the pre-activation of h. */
 #define EDGERNN_RNN_STEP_F32_BUFFER_SIZE(units) (units)
 /** Scratch elements of edgernn_lstm_step_f32: the four stacked gates. */
 #define EDGERNN_LSTM_STEP_F32_BUFFER_SIZE(units) (4 * (units))
-/** Scratch elements of edgernn_gru_step_f32 (both reset modes): input and recurrent parts. */
-#define EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units) (6 * (units))
+/** Scratch elements of edgernn_gru_step_f32 (both reset modes): z, r, n, then hn or r h. */
+#define EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units) (4 * (units))
 
 #endif /* EDGERNN_TYPES_H */

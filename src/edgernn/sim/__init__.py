@@ -34,6 +34,7 @@ from edgernn.sim.faults import (
 from edgernn.sim.flash import FlashModel, FlashStats
 from edgernn.sim.memory import CacheConfig, MemoryMap, MemoryRegion, MemoryTiming
 from edgernn.sim.simulator import (
+    BSS_BOUND_SYMBOLS,
     FAULT_HANDLER_SYMBOLS,
     REGION_END_MARKER,
     REGION_START_MARKER,
@@ -45,6 +46,7 @@ from edgernn.sim.simulator import (
 )
 
 __all__ = [
+    "BSS_BOUND_SYMBOLS",
     "CYCLE_MODEL_VERSION",
     "FAULT_HANDLER_SYMBOLS",
     "REGION_END_MARKER",

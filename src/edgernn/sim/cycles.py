@@ -68,8 +68,17 @@ class BlockTiming:
         taken_penalty: Extra cycles when control does *not* continue at ``fallthrough``
             (the pipeline refill P of a conditional final branch); 0 if the block cannot branch.
         fallthrough: Address after the last instruction.
-        offsets: Start cycle of each instruction relative to the block start.
+        offsets: Issue cycle of each instruction relative to the block start (after any
+            FPU stall it suffers inside the block).
         unmodelled: Names of instructions with no timing rule (costed 1 cycle each).
+        fp_first: Issue offset of the block's first FPU instruction, assuming the FPU is free
+            when the block starts (-1: the block has none). The simulator delays it, and
+            everything after it, while an FPU operation of an earlier block is still running.
+        fp_reads: S registers (numbers) that first FPU instruction reads as ordinary operands.
+        fpu_free: Offset from the block start at which the FPU can accept the next instruction
+            (may lie beyond ``cycles``: a VDIV/VSQRT or MAC still running at the block end).
+        fp_pending: S registers whose result arrives one cycle after ``fpu_free`` (those of the
+            block's last FPU instruction when it is an arithmetic one).
     """
 
     address: int
@@ -80,6 +89,10 @@ class BlockTiming:
     fallthrough: int
     offsets: list[int]
     unmodelled: list[str] = field(default_factory=list)
+    fp_first: int = -1
+    fp_reads: frozenset[int] = frozenset()
+    fpu_free: int = 0
+    fp_pending: frozenset[int] = frozenset()
 
 
 class CycleModel(Protocol):
@@ -149,7 +162,7 @@ def cycle_model_names() -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 #: Version of the Cortex-M4 timing rules; results record it. History in docs/cycle-model.md.
-CYCLE_MODEL_VERSION = "cm4-trm-1"
+CYCLE_MODEL_VERSION = "cm4-trm-2"
 
 
 class _Lsu(enum.Enum):
@@ -301,6 +314,19 @@ def _store_multiple(insn: CsInsn) -> _Cost:
     return _Cost(1 + len(regs), lsu=_Lsu.BLOCKING)
 
 
+# FPU instruction classes for the scoreboard in CortexM4Model.block_timing.
+_FP_NAMES = ("v", "fconst", "fmstat")  # every FPU instruction (capstone names)
+_FP_MAC = ("vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms")
+_FP_DIVIDE = ("vdiv", "vsqrt")
+#: TRM (FPU chapter, notes to Table 7-1): arithmetic data processing - add, subtract, multiply,
+#: divide, square root, every multiply-accumulate form - and conversions of all types take one
+#: cycle longer if the following instruction consumes the result. GCC's cortex-m4-fpu.md
+#: encodes the same (latency 2 for fadds/fmuls/f_cvt, 4 for fmacs, 15 for fdivs; 1 for
+#: ffariths = VABS/VNEG, fcmps, fcpys = VMOV).
+_FP_RESULT_LATE = frozenset(
+    ("vadd", "vsub", "vmul", "vnmul", "vcvt", "vcvtr", "vcvtb", "vcvtt", *_FP_MAC, *_FP_DIVIDE)
+)
+
 # Table 7-1 (FPU): single-cycle data processing, compares, conversions, moves, FPSCR transfers.
 _FP_ONE_CYCLE = """
 vabs vadd vsub vmul vnmul vneg vcmp vcmpe vcvt vcvtr vcvtb vcvtt fconsts fconstd vmrs fmstat vmsr
@@ -319,15 +345,16 @@ def _vmov(insn: CsInsn) -> _Cost:
     return _Cost(2 if len(insn.operands) >= 3 else 1)
 
 
-@_rule("vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms")
+@_rule(*_FP_MAC)
 def _fp_mac(insn: CsInsn) -> _Cost:
-    # Table 7-1: chained and fused multiply-accumulate 3.
+    # Table 7-1: chained and fused multiply-accumulate 3 (FPU occupancy; how long the core
+    # waits is decided by the FPU scoreboard in block_timing).
     return _Cost(3)
 
 
-@_rule("vdiv", "vsqrt")
+@_rule(*_FP_DIVIDE)
 def _fp_div(insn: CsInsn) -> _Cost:
-    # Table 7-1: VDIV/VSQRT 14.
+    # Table 7-1: VDIV/VSQRT 14 (FPU occupancy, see block_timing).
     return _Cost(14)
 
 
@@ -408,15 +435,22 @@ class CortexM4Model:
         pipeline_refill: P of Table 3-1, the cycles to refill the pipeline after a taken
             branch. The TRM gives 1 to 3 depending on alignment and width of the target and on
             early speculation; the model uses one fixed value (default 2, documented).
+        mac_overlap: Let integer instructions after a VMLA/VFMA-class multiply-accumulate
+            proceed while the FPU finishes it (the MAC holds the core 1 cycle and the FPU 3),
+            as GCC's cortex-m4-fpu.md describes ("integer instructions following
+            multiply-accumulate instructions complete out-of-order"). False: the MAC holds the
+            core for its 3 cycles, Table 7-1 read literally. VDIV/VSQRT always overlap (the TRM
+            states it for them).
     """
 
     name = "cortex-m4"
     version = CYCLE_MODEL_VERSION
 
-    def __init__(self, pipeline_refill: int = 2) -> None:
+    def __init__(self, pipeline_refill: int = 2, mac_overlap: bool = True) -> None:
         if not 1 <= pipeline_refill <= 3:
             raise ValueError("pipeline_refill must be 1..3 (TRM Table 3-1)")
         self.pipeline_refill = pipeline_refill
+        self.mac_overlap = bool(mac_overlap)
 
     def _cost(self, insn: CsInsn) -> _Cost | None:
         rule = _RULES.get(insn.insn_name())
@@ -440,6 +474,14 @@ class CortexM4Model:
         prev_lsu = _Lsu.NONE
         prev_load_dest: frozenset[int] = frozenset()
         prev_writes: frozenset[int] = frozenset()
+        # FPU scoreboard, offsets from the block start (the FPU is assumed free at the start;
+        # the simulator adds the wait for an operation left running by an earlier block).
+        fpu_free = 0  # when the FPU accepts its next instruction
+        ready: dict[int, int] = {}  # S register -> cycle its value can be read
+        addend_ready: dict[int, int] = {}  # ... read as a multiply-accumulate addend
+        fp_first = -1
+        fp_reads: frozenset[int] = frozenset()
+        fp_pending: frozenset[int] = frozenset()
         last = len(insns) - 1
         it_remaining = 0
         for i, insn in enumerate(insns):
@@ -463,6 +505,32 @@ class CortexM4Model:
                     addr_regs & prev_load_dest
                 ):
                     cycles -= 1
+            issue = total
+            name = insn.insn_name()
+            if name.startswith(_FP_NAMES):
+                # FPU scoreboard (TRM FPU chapter notes to Table 7-1; GCC cortex-m4-fpu.md):
+                # an FPU instruction issues when the FPU is free and its operands are ready.
+                # Arithmetic results and conversions arrive one cycle after the operation
+                # (the "+1 if consumed by the following instruction"), except as the addend
+                # of a multiply-accumulate, which is read a cycle later. VDIV/VSQRT (and,
+                # with mac_overlap, MACs) hold the core one cycle; integer instructions behind
+                # them proceed while the FPU finishes.
+                reads, addends, writes = fp_register_access(insn)
+                issue = max(total, fpu_free,
+                            *(ready.get(r, 0) for r in reads),
+                            *(addend_ready.get(r, 0) for r in addends))
+                busy = cycles
+                if name in _FP_DIVIDE or (self.mac_overlap and name in _FP_MAC):
+                    cycles = 1
+                fpu_free = issue + busy
+                late = 1 if name in _FP_RESULT_LATE else 0
+                for r in writes:
+                    ready[r] = fpu_free + late
+                    addend_ready[r] = fpu_free
+                if fp_first < 0:
+                    fp_first, fp_reads = issue, reads
+                fp_pending = writes if late else frozenset()
+                cycles += issue - total
             conditional = _in_it_block(insn, in_it)
             probe = cost.probe or ("condition" if conditional else None)
             operands: tuple[str, ...] = ()
@@ -480,7 +548,7 @@ class CortexM4Model:
                     taken_penalty = cost.refill * p
                 else:
                     cycles += cost.refill * p
-            offsets.append(total)
+            offsets.append(issue)
             total += cycles
             timings.append(
                 InsnTiming(insn.address, insn.size, insn.insn_name(), cycles, insn.cc,
@@ -491,7 +559,8 @@ class CortexM4Model:
             prev_writes = frozenset(insn.regs_access()[1]) & _CORE_REGS
         end = insns[-1].address + insns[-1].size
         return BlockTiming(insns[0].address, end - insns[0].address, timings, total,
-                           taken_penalty, end, offsets, unmodelled)
+                           taken_penalty, end, offsets, unmodelled, fp_first, fp_reads,
+                           fpu_free, fp_pending)
 
     def probe(self, timing: InsnTiming, read: RegisterReader) -> tuple[int, bool]:
         """Price a probed instruction from the register state just before it executes.
@@ -537,3 +606,42 @@ def _address_registers(insn: CsInsn) -> frozenset[int]:
     if not regs and name.startswith(("ldm", "stm", "vldm", "vstm")):
         regs.add(insn.operands[0].reg)
     return frozenset(regs) & _CORE_REGS
+
+
+def _fp_numbers(insn: CsInsn, reg: int) -> tuple[int, ...]:
+    """S-register numbers of an FPU register operand (``s5`` -> (5,), ``d2`` -> (4, 5))."""
+    name = insn.reg_name(reg)
+    if name.startswith("s") and name[1:].isdigit():
+        return (int(name[1:]),)
+    if name.startswith("d") and name[1:].isdigit():
+        n = int(name[1:])
+        return (2 * n, 2 * n + 1)
+    return ()
+
+
+def fp_register_access(insn: CsInsn) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """S registers an FPU instruction reads, reads as a multiply-accumulate addend, and writes.
+
+    Derived from the operands per instruction class (capstone's ``regs_access`` omits the
+    register lists of VLDM/VSTM). FPSCR is not tracked.
+    """
+    name = insn.insn_name()
+    regs = [op.reg for op in insn.operands if op.type == csarm.ARM_OP_REG]
+    fp = [_fp_numbers(insn, r) for r in regs]
+    flat = [n for group in fp for n in group]
+    if name in _FP_MAC:  # Sd is both the destination and the addend
+        return (frozenset(n for g in fp[1:] for n in g), frozenset(fp[0]), frozenset(fp[0]))
+    if name.startswith(("vldm", "vpop")) or name == "vldr":
+        return frozenset(), frozenset(), frozenset(flat)
+    if name.startswith(("vstm", "vpush")) or name == "vstr":
+        return frozenset(flat), frozenset(), frozenset()
+    if name in ("vcmp", "vcmpe"):
+        return frozenset(flat), frozenset(), frozenset()
+    if name == "vmov" and any(not g for g in fp):  # a transfer to or from core registers
+        if fp and fp[0]:  # VMOV Sd(, Sd2), Rt(, Rt2): FPU registers come first
+            return frozenset(), frozenset(), frozenset(flat)
+        return frozenset(flat), frozenset(), frozenset()
+    if not fp or not fp[0]:  # VMRS/VMSR and other FPSCR transfers
+        return frozenset(), frozenset(), frozenset()
+    # Data processing, conversions, register moves, constants: Sd first, then the sources.
+    return frozenset(n for g in fp[1:] for n in g), frozenset(), frozenset(fp[0])

@@ -76,6 +76,8 @@ FAULT_HANDLER_SYMBOLS = (
 )
 #: Symbols naming the lowest legal stack address, first found wins.
 STACK_LIMIT_SYMBOLS = ("_stack_limit", "__StackLimit", "_sstack", "__stack_limit")
+#: (start, end) symbol pairs bounding the memory the startup code zeroes (CMSIS / GNU names).
+BSS_BOUND_SYMBOLS = (("_sbss", "_ebss"), ("__bss_start__", "__bss_end__"))
 
 REGION_START_MARKER = 1
 REGION_END_MARKER = 2
@@ -189,7 +191,8 @@ class _Block:
     """A decoded basic block and its execution counters (hot path: keep slots small)."""
 
     __slots__ = ("address", "size", "cycles", "penalty", "fallthrough", "ninsn", "plan",
-                 "func", "count", "taken", "extra", "timing", "offsets")
+                 "func", "count", "taken", "extra", "timing", "offsets", "fp_first",
+                 "fp_reads", "fpu_free", "fp_pending", "fp_tail")
 
     def __init__(self, timing: BlockTiming, func: str, plan: tuple[tuple[int, int], ...] | None,
                  probed: frozenset[int] | set[int] = frozenset()):
@@ -213,6 +216,14 @@ class _Block:
         self.timing = timing
         self.offsets = {t.address: o for t, o in zip(timing.instructions, timing.offsets,
                                                      strict=True)}
+        self.fp_first = timing.fp_first
+        self.fp_reads = timing.fp_reads
+        self.fpu_free = timing.fpu_free
+        self.fp_pending = timing.fp_pending
+        # Whether the FPU can still be busy, or a result still pending, when the block ends
+        # (only then can it delay a later block's FPU instruction).
+        self.fp_tail = timing.fpu_free > timing.cycles or (
+            bool(timing.fp_pending) and timing.fpu_free + 1 > timing.cycles)
 
     def total(self, count: int, taken: int, extra: int) -> int:
         return count * self.cycles + taken * self.penalty + extra
@@ -306,17 +317,25 @@ class Simulator:
     def write_symbol(self, name: str, data: bytes) -> None:
         """Place input bytes in a symbol's memory before the run.
 
-        A symbol in initialised data (``.data``, copied from flash by the startup code) is
-        written into its load image in flash, so the copy carries it; a symbol in flash or in
-        RAM the startup code does not touch is written in place.
+        Where the bytes go depends on what the startup code will do to the symbol's memory:
+
+        * initialised data (``.data``, a section with contents copied from flash by the startup
+          code): written into its load image in flash, so the copy carries it;
+        * a symbol in flash, or a section with contents loaded at its run address: in place;
+        * a NOBITS (NOLOAD) symbol the startup code does not zero (``.noinit``, edgernn's
+          ``.edgernn_io``): written directly to RAM at its run address;
+        * a symbol in the zero-initialised range is refused: ``[_sbss, _ebss)`` or
+          ``[__bss_start__, __bss_end__)`` when the ELF defines those symbols, otherwise any
+          NOBITS section named ``.bss``/``.bss.*``.
 
         Args:
             name: ELF symbol name; its size must equal ``len(data)``.
             data: The bytes to write.
 
         Raises:
-            SimulationError: Unknown symbol, size mismatch, already run, or a ``.bss`` symbol
-                (the startup code would zero it: place the buffer in ``.data`` or ``.noinit``).
+            SimulationError: Unknown symbol, size mismatch, already run, a symbol the startup
+                code zeroes (place the buffer in ``.data`` or a NOLOAD ``.noinit`` section), or
+                one outside the memory map.
         """
         if self._ran:
             raise SimulationError("write_symbol() must be called before run()")
@@ -326,15 +345,37 @@ class Simulator:
                 f"symbol {name!r} is {sym.size} bytes, got {len(data)} bytes to write"
             )
         section = self.image.section_at(sym.address)
-        if section is not None and section.nobits:
+        zeroed = self._zeroed_by_startup(sym.address, sym.size)
+        if zeroed is not None:
+            where = zeroed if section is None or section.name == zeroed else \
+                f"{section.name} {zeroed}"
             raise SimulationError(
-                f"symbol {name!r} is in {section.name} which the startup code zeroes; "
-                "put input buffers in .data or a .noinit section"
+                f"symbol {name!r} (0x{sym.address:08x}) is in {where}, which the startup code "
+                "zeroes; put input buffers in .data or a NOLOAD .noinit section"
             )
-        target = self.image.load_address(sym.address)
+        # NOBITS: no load image; the bytes go straight to RAM at the run address.
+        target = sym.address if section is not None and section.nobits else \
+            self.image.load_address(sym.address)
         if not self._mapped(target, target + len(data)):
             raise SimulationError(f"symbol {name!r} at 0x{target:08x} is outside the memory map")
         self._uc.mem_write(target, bytes(data))
+
+    def _zeroed_by_startup(self, address: int, size: int) -> str | None:
+        """Name of the zero-initialised range ``[address, address + size)`` overlaps, if any."""
+        symbols = self.image.symbols
+        end = address + max(size, 1)
+        bounds = [(lo, hi) for lo, hi in BSS_BOUND_SYMBOLS if lo in symbols and hi in symbols]
+        if bounds:
+            for lo, hi in bounds:
+                start, stop = symbols[lo].address, symbols[hi].address
+                if address < stop and start < end:
+                    return f"[{lo}, {hi})"
+            return None
+        for section in self.image.sections:  # no bounds symbols: the conventional names
+            if section.nobits and (section.name == ".bss" or section.name.startswith(".bss.")) \
+                    and address < section.address + section.size and section.address < end:
+                return section.name
+        return None
 
     def read_symbol(self, name: str) -> bytes:
         """The current bytes of a symbol (its run-time address), e.g. an output after run()."""
@@ -446,6 +487,11 @@ class Simulator:
         cycles = 0
         ninsn = 0
         prev = sentinel
+        # FPU state carried across blocks (absolute cycles): when the FPU accepts its next
+        # instruction, and the registers whose result arrives one cycle after that.
+        fpu_free_at = 0
+        fp_pending: frozenset[int] = frozenset()
+        fpu_busy = False  # whether that state can still delay a later block
 
         def new_block(address: int, size: int) -> _Block | None:
             if address in fault_addresses:
@@ -489,7 +535,7 @@ class Simulator:
             return block
 
         def on_block(uc: Uc, address: int, size: int, _: object) -> None:
-            nonlocal cycles, ninsn, prev
+            nonlocal cycles, ninsn, prev, fpu_free_at, fp_pending, fpu_busy
             p = prev
             if p.penalty and address != p.fallthrough:
                 cycles += p.penalty
@@ -506,6 +552,20 @@ class Simulator:
                 if stall:
                     b.extra += stall
                     cycles += stall
+            if b.fp_first >= 0:
+                if fpu_busy:
+                    # The block's first FPU instruction waits for an operation an earlier
+                    # block left running (VDIV/VSQRT, a MAC) and for a result arriving late.
+                    wait = fpu_free_at - cycles - b.fp_first
+                    if wait >= 0 and fp_pending and not fp_pending.isdisjoint(b.fp_reads):
+                        wait += 1
+                    if wait > 0:
+                        b.extra += wait
+                        cycles += wait
+                fpu_busy = b.fp_tail
+                if fpu_busy:
+                    fpu_free_at = cycles + b.fpu_free
+                    fp_pending = b.fp_pending
             flash_model.now = cycles
             cycles += b.cycles
             ninsn += b.ninsn

@@ -26,6 +26,7 @@ from edgernn.targets.firmware import (
     DEFAULT_OPT,
     DEFAULT_STACK_BYTES,
     FirmwareBuild,
+    IoSection,
     Placement,
     build_firmware,
 )
@@ -49,7 +50,7 @@ class DeviceRun:
         function_cycles: cycles per function in the inference region, summed over sequences.
         peak_stack_bytes: deepest stack use over all sequences (whole run, start-up included).
         sizes: the build's flash/RAM figures with the peak stack filled in.
-        cycle_model: name and version of the core cycle model (``cortex-m4 cm4-trm-1``).
+        cycle_model: name and version of the core cycle model (``cortex-m4 cm4-trm-2``).
         clock_hz: the board clock the cycles convert to time with.
         results: the simulator's full result of each sequence.
     """
@@ -82,7 +83,8 @@ def simulate_sequence(build: FirmwareBuild, sequence: np.ndarray, *,
     """Simulate one sequence on a firmware build and check the harness's status.
 
     Args:
-        build: firmware built with ``io_section="loaded"`` (see :func:`run_on_device`).
+        build: the firmware (either I/O section kind: the simulator writes the input into
+            the NOLOAD ``.edgernn_io`` RAM directly, or into the loaded section's image).
         sequence: one sequence in the harness input's element type and size.
         max_instructions: instruction budget.
 
@@ -123,12 +125,13 @@ def run_on_device(
     stack_bytes: int = DEFAULT_STACK_BYTES,
     build_dir: str | Path | None = None,
     max_instructions: int = MAX_INSTRUCTIONS,
+    io_section: IoSection = "noload",
 ) -> DeviceRun:
     """Build ``graph`` for ``board`` and run every sequence in the simulator.
 
-    The firmware is built with ``io_section="loaded"``: the simulator writes inputs only into
-    sections with contents, so the I/O buffers get a (zero) RAM image instead of NOLOAD. The
-    code is the same as the NOLOAD build's.
+    The firmware is the board build: the I/O buffers are in the NOLOAD ``.edgernn_io`` section
+    (neither copied nor zeroed by the start-up code), and the simulator writes each sequence
+    straight into that RAM before reset, as a debugger would.
 
     Args:
         graph: the model IR.
@@ -143,6 +146,9 @@ def run_on_device(
         stack_bytes: stack reserved by the linker script.
         build_dir: build directory; a temporary one, deleted afterwards, when None.
         max_instructions: instruction budget per sequence.
+        io_section: ``noload`` (default, the board build) or ``loaded`` (the I/O section gets a
+            zero image at its RAM address, for tools that only write into sections with
+            contents); the code is the same either way.
 
     Returns:
         Outputs, cycles, instructions, per-function cycles, peak stack and sizes.
@@ -160,7 +166,7 @@ def run_on_device(
         build = build_firmware(
             graph, board, variant=variant, opt=opt, weights=weights,
             build_dir=build_dir if build_dir is not None else tmp, stack_bytes=stack_bytes,
-            io_section="loaded",
+            io_section=io_section,
         )
         results = tuple(
             simulate_sequence(build, x, max_instructions=max_instructions) for x in xs

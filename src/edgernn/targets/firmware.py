@@ -310,8 +310,9 @@ def build_firmware(
         stack_bytes: stack reserved by the linker script (multiple of 8).
         cc: Arm compiler; default ``$EDGERNN_ARM_CC`` or ``arm-none-eabi-gcc``.
         io_section: ``noload`` (default) makes ``.edgernn_io`` a NOLOAD section, as for a
-            board; ``loaded`` gives it (zero) contents at its RAM address, for a simulator
-            that only writes inputs into sections with contents.
+            board (edgernn's simulator writes inputs straight into its RAM); ``loaded`` gives
+            it (zero) contents at its RAM address, for tools that only write into sections
+            with contents.
 
     Returns:
         The build: ELF, map, flags, compiler version, buffer symbols and sizes.

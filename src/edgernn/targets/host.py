@@ -22,10 +22,12 @@ import jinja2
 import numpy as np
 
 from edgernn import __version__
-from edgernn.codegen import GeneratedModel, generate_c
+from edgernn.codegen import GeneratedModel, generate_c, get_variant
 from edgernn.errors import BuildError, EdgernnError, VerificationError
 from edgernn.ir.graph import Graph
+from edgernn.quant.params import graph_variant, is_quantized, quantize_inputs
 from edgernn.reference import ReferenceModel, run_reference
+from edgernn.reference.integer import golden_steps, run_integer_reference
 
 # Absolute tolerance of float32 generated code against the float32 golden model.
 FLOAT_TOLERANCE = 1e-5
@@ -33,6 +35,9 @@ FLOAT_TOLERANCE = 1e-5
 HOST_CFLAGS: tuple[str, ...] = (
     "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wdouble-promotion", "-O2",
 )
+
+# NumPy dtype of each generated element type (what the harness reads and writes raw).
+ELEMENT_DTYPES = {"float": "<f4", "int8_t": "<i1", "int16_t": "<i2"}
 
 RUN_TIMEOUT_S = 120
 COMPILE_TIMEOUT_S = 300
@@ -82,7 +87,7 @@ def random_inputs(graph: Graph, sequences: int = 10, seed: int = 0) -> np.ndarra
     return rng.uniform(-1.0, 1.0, size=(sequences, steps, graph.input_size)).astype(np.float32)
 
 
-def _as_model_inputs(graph: Graph, inputs: np.ndarray) -> np.ndarray:
+def _as_model_inputs(graph: Graph, inputs: np.ndarray, dtype: str = "<f4") -> np.ndarray:
     """Inputs as the harness reads them: (sequences, steps[, features]) in the C element type."""
     xs = np.asarray(inputs)
     steps = graph.sequence_length
@@ -101,7 +106,14 @@ def _as_model_inputs(graph: Graph, inputs: np.ndarray) -> np.ndarray:
             f"{graph.name}: inputs must have shape (sequences, {steps}, {graph.input_size}), "
             f"got {xs.shape}"
         )
-    return np.ascontiguousarray(xs, dtype="<f4")
+    if np.dtype(dtype).kind == "i":
+        info = np.iinfo(dtype)
+        if not np.all(xs == np.round(xs)) or xs.min() < info.min or xs.max() > info.max:
+            raise HostInputError(
+                f"{graph.name}: inputs of a quantized model must be {info.dtype} values "
+                "(see edgernn.quant.quantize_inputs)"
+            )
+    return np.ascontiguousarray(xs, dtype=dtype)
 
 
 @dataclass(frozen=True)
@@ -132,14 +144,17 @@ class HostBuild:
                 ``NAME_step`` for every step and returns every step's output.
 
         Returns:
-            float32 ``(sequences, steps, outputs)``, or ``(sequences, outputs)`` for ``run`` on a
-            model that outputs only the last step (same shapes as the golden model).
+            ``(sequences, steps, outputs)``, or ``(sequences, outputs)`` for ``run`` on a
+            model that outputs only the last step (same shapes as the golden model); float32,
+            or the raw int8/int16 outputs of an ``int8``/``int16x8`` model (whose inputs are
+            quantized values, :func:`edgernn.quant.quantize_inputs`).
 
         Raises:
             HostInputError: the inputs do not fit the model.
             BuildError: the harness failed (e.g. a token id out of range).
         """
-        xs = _as_model_inputs(self.graph, inputs)
+        dtype = ELEMENT_DTYPES[get_variant(self.model.variant).element_type]
+        xs = _as_model_inputs(self.graph, inputs, dtype)
         sequences = xs.shape[0]
         with tempfile.TemporaryDirectory(prefix="run-", dir=self.build_dir) as tmp:
             in_file, out_file = Path(tmp) / "inputs.bin", Path(tmp) / "outputs.bin"
@@ -159,7 +174,7 @@ class HostBuild:
                 raise BuildError(
                     f"host run of {self.graph.name} failed (exit {proc.returncode}): {detail}"
                 )
-            raw = np.fromfile(out_file, dtype="<f4")
+            raw = np.fromfile(out_file, dtype=dtype)
         steps, width = self.graph.sequence_length, self.graph.output_size
         if mode == "step" or self.graph.sequential_output:
             shape: tuple[int, ...] = (sequences, steps, width)
@@ -170,7 +185,7 @@ class HostBuild:
                 f"host run of {self.graph.name}: expected {int(np.prod(shape))} output values, "
                 f"got {raw.size}"
             )
-        return raw.reshape(shape).astype(np.float32)
+        return raw.reshape(shape).astype(np.dtype(dtype).newbyteorder("="))
 
 
 def build_host(
@@ -202,10 +217,15 @@ def build_host(
         else Path(build_dir)
     root.mkdir(parents=True, exist_ok=True)
     model = generate_c(graph, root / "src", variant=variant)
-    harness = _ENV.get_template("host_main.c.j2").render(
+    element_type = get_variant(variant).element_type
+    # float32 keeps its harness file; other variants use the typed harness below (to move into
+    # targets/templates once the targets work settles).
+    template = _ENV.get_template("host_main.c.j2") if variant == "float32" else \
+        _ENV.from_string(_TYPED_HARNESS)
+    harness = template.render(
         name=model.name, macro=model.name.upper(), version=__version__,
         spec_hash=model.spec_hash, weights_hash=model.weights_hash,
-        tokens_input=model.tokens_input,
+        tokens_input=model.tokens_input, io_type=element_type, variant=variant,
     )
     main_file = root / "host_main.c"
     main_file.write_text(harness, encoding="utf-8")
@@ -234,8 +254,11 @@ def reference_steps(graph: Graph, inputs: np.ndarray) -> np.ndarray:
     """Golden outputs of every time step, ``(sequences, steps, outputs)``, from zero state.
 
     Unlike :func:`run_reference` this keeps every step even when the model outputs only the
-    last one; it is what ``NAME_step`` must produce step by step.
+    last one; it is what ``NAME_step`` must produce step by step. A quantized graph takes
+    quantized inputs and uses the integer golden model.
     """
+    if is_quantized(graph):
+        return golden_steps(graph, inputs)
     xs = np.asarray(inputs)
     if xs.ndim == 2:
         xs = xs[..., None]
@@ -303,8 +326,8 @@ def check_on_host(
     *,
     sequences: int = 10,
     seed: int = 0,
-    tolerance: float = FLOAT_TOLERANCE,
-    variant: str = "float32",
+    tolerance: float | None = None,
+    variant: str | None = None,
     build_dir: str | Path | None = None,
 ) -> HostCheck:
     """Build ``graph`` for the host, run it through both APIs and compare with the golden model.
@@ -315,8 +338,12 @@ def check_on_host(
             from ``seed`` by :func:`random_inputs` when None.
         sequences: number of random sequences when ``inputs`` is None.
         seed: seed of the random sequences.
-        tolerance: absolute tolerance (1e-5 for float32).
-        variant: code generation variant.
+        tolerance: absolute tolerance; default 1e-5 for float outputs and 0 (bit-exact) for
+            ``int8``/``int16x8``, whose outputs are compared as integers.
+        variant: code generation variant; default the graph's own (``float32`` unless it was
+            quantized). A quantized graph's float inputs are quantized first
+            (:func:`edgernn.quant.quantize_inputs`) and compared with the integer golden model
+            (:func:`edgernn.reference.integer.run_integer_reference`).
         build_dir: build directory; a temporary one, deleted afterwards, when None.
 
     Returns:
@@ -326,11 +353,18 @@ def check_on_host(
         BuildError: the model cannot be generated, compiled or run on the host.
     """
     xs = random_inputs(graph, sequences, seed) if inputs is None else np.asarray(inputs)
+    variant = graph_variant(graph) if variant is None else variant
+    if is_quantized(graph):
+        xs = quantize_inputs(graph, xs)
+    if tolerance is None:
+        integer = ELEMENT_DTYPES[get_variant(variant).element_type] != "<f4"
+        tolerance = 0.0 if integer else FLOAT_TOLERANCE
     with tempfile.TemporaryDirectory(prefix=f"edgernn-check-{graph.name}-") as tmp:
         build = build_host(graph, build_dir if build_dir is not None else tmp, variant=variant)
         outputs = build.run(xs, "run")
         step_outputs = build.run(xs, "step")
-    reference = run_reference(graph, xs)
+    golden = run_integer_reference if is_quantized(graph) else run_reference
+    reference = golden(graph, xs)
     return HostCheck(
         model=graph.name,
         variant=variant,
@@ -343,3 +377,95 @@ def check_on_host(
         tolerance=tolerance,
         compiler_output=build.compiler_output,
     )
+
+
+# Harness of the non-float32 variants: as targets/templates/host_main.c.j2 with the model's
+# element type for inputs and outputs (raw values in host byte order).
+_TYPED_HARNESS = """\
+/*
+ * host_main.c - host harness of the generated model {{ name }} ({{ variant }}).
+ *
+ * Generated by edgernn {{ version }}; do not edit, regenerate instead.
+ * Model: {{ name }} (spec hash {{ spec_hash }}, weights hash {{ weights_hash }})
+ *
+ * Usage: host_main run|step INPUT_FILE OUTPUT_FILE
+{% set in_type = "int32_t" if tokens_input else io_type %}
+ * INPUT_FILE holds whole sequences back to back, each {{ macro }}_RUN_INPUT_SIZE raw
+ * {{ in_type }} values; outputs are raw {{ io_type }} values, as host_main.c.j2.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "{{ name }}.h"
+
+static {{ in_type }} inputs[{{ macro }}_RUN_INPUT_SIZE];
+static {{ io_type }} outputs[{{ macro }}_SEQUENCE_LENGTH * {{ macro }}_OUTPUT_SIZE];
+
+static edgernn_status run_steps(void)
+{
+    int32_t t;
+    {{ name }}_reset();
+    for (t = 0; t < {{ macro }}_SEQUENCE_LENGTH; ++t) {
+{% if tokens_input %}
+        const edgernn_status status = {{ name }}_step(inputs[t],
+{% else %}
+        const edgernn_status status = {{ name }}_step(inputs + (size_t)t * {{ macro }}_INPUT_SIZE,
+{% endif %}
+                                                     outputs + (size_t)t * {{ macro }}_OUTPUT_SIZE);
+        if (status != EDGERNN_OK) {
+            return status;
+        }
+    }
+    return EDGERNN_OK;
+}
+
+int main(int argc, char **argv)
+{
+    FILE *in;
+    FILE *out;
+    int step_mode;
+    long sequence = 0;
+    int code = 0;
+    if (argc != 4 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "step") != 0)) {
+        fprintf(stderr, "usage: %s run|step INPUT_FILE OUTPUT_FILE\\n", argv[0]);
+        return 2;
+    }
+    step_mode = strcmp(argv[1], "step") == 0;
+    in = fopen(argv[2], "rb");
+    if (in == NULL) {
+        fprintf(stderr, "cannot open %s\\n", argv[2]);
+        return 2;
+    }
+    out = fopen(argv[3], "wb");
+    if (out == NULL) {
+        fprintf(stderr, "cannot create %s\\n", argv[3]);
+        fclose(in);
+        return 2;
+    }
+    {{ name }}_init();
+    while (fread(inputs, sizeof(inputs[0]), {{ macro }}_RUN_INPUT_SIZE, in) ==
+           {{ macro }}_RUN_INPUT_SIZE) {
+        const size_t count = step_mode
+            ? (size_t){{ macro }}_SEQUENCE_LENGTH * {{ macro }}_OUTPUT_SIZE
+            : (size_t){{ macro }}_RUN_OUTPUT_SIZE;
+        const edgernn_status status = step_mode ? run_steps() : {{ name }}_run(inputs, outputs);
+        if (status != EDGERNN_OK) {
+            fprintf(stderr, "sequence %ld: {{ name }} returned status %d\\n", sequence,
+                    (int)status);
+            code = 3;
+            break;
+        }
+        if (fwrite(outputs, sizeof(outputs[0]), count, out) != count) {
+            fprintf(stderr, "cannot write %s\\n", argv[3]);
+            code = 2;
+            break;
+        }
+        ++sequence;
+    }
+    fclose(in);
+    if (fclose(out) != 0 && code == 0) {
+        code = 2;
+    }
+    return code;
+}
+"""

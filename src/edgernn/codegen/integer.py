@@ -1,0 +1,279 @@
+"""The quantized code-generation variants: ``int8``, ``int16x8`` and ``int8-weights``.
+
+Each registers one :class:`~edgernn.codegen.registry.LayerEmitter` per IR layer kind. The
+integer variants read the constants of :func:`edgernn.quant.lower.lower_node` (the same ones the
+integer golden model uses) and write the matrices in the DSP layout of
+:mod:`edgernn.quant.layout`; ``int8-weights`` writes int8 matrices with float32 row scales.
+The graph must come from :func:`edgernn.quant.quantize` with the same variant name.
+docs/quantization.md describes the generated API and numerics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from edgernn.codegen.float32 import ACTIVATIONS
+from edgernn.codegen.generate import c_float
+from edgernn.codegen.registry import (
+    CArray,
+    LayerEmitter,
+    Variant,
+    register_emitter,
+    register_variant,
+)
+from edgernn.errors import BuildError
+from edgernn.ir.graph import Graph, Node
+from edgernn.quant.layout import BLOCK_ROWS, to_dsp_layout
+from edgernn.quant.lower import LoweredNode, Projection, lower_node
+from edgernn.quant.params import input_params, output_params
+
+INTEGER_HEADERS = ("edgernn_fixed_point.h", "edgernn_functions.h", "edgernn_functions_int.h",
+                   "edgernn_types.h", "edgernn_types_int.h")
+INTEGER_TEMPLATES = ("model_int.h.j2", "model_int.c.j2")
+
+
+@dataclass(frozen=True)
+class IntegerFlavour:
+    """What differs between the two integer variants."""
+
+    variant: str
+    suffix: str  # kernel dtype suffix
+    ctype: str  # activation C type
+
+
+FLAVOURS = {
+    "int8": IntegerFlavour("int8", "s8", "int8_t"),
+    "int16x8": IntegerFlavour("int16x8", "s16", "int16_t"),
+}
+
+
+def _io_context(graph: Graph, ctype: str) -> dict[str, Any]:
+    """Model-level values of the integer templates: I/O types and quantization macros."""
+    context: dict[str, Any] = {"io_type": ctype, "scratch_type": "int32_t", "quant_macros": []}
+    if ctype == "float":
+        context["scratch_type"] = "float"
+        return context
+    macros = []
+    params = input_params(graph)
+    if params is not None:
+        macros += [("INPUT_SCALE", c_float(params.scale)),
+                   ("INPUT_ZERO_POINT", str(params.zero_point))]
+    out = output_params(graph)
+    assert out is not None
+    macros += [("OUTPUT_SCALE", c_float(out.scale)), ("OUTPUT_ZERO_POINT", str(out.zero_point))]
+    context["quant_macros"] = macros
+    return context
+
+
+def _register_variant(name: str, description: str, ctype: str) -> Variant:
+    return register_variant(Variant(
+        name=name, description=description, element_type=ctype, headers=INTEGER_HEADERS,
+        templates=INTEGER_TEMPLATES, quantized=True,
+        model_context=lambda graph: _io_context(graph, ctype),
+    ))
+
+
+INT8 = _register_variant("int8", "int8 weights and activations, int32 accumulators", "int8_t")
+INT16X8 = _register_variant("int16x8", "int8 weights, int16 activations, 64-bit accumulators",
+                            "int16_t")
+INT8_WEIGHTS = _register_variant("int8-weights", "int8 weights, float32 arithmetic", "float")
+
+
+# ---- integer variants -------------------------------------------------------------------------
+
+def _units(node: Node) -> int:
+    return int(node.attrs["units"])
+
+
+def _projection_arrays(name: str, proj: Projection, rows: slice, block_rows: int
+                       ) -> list[CArray]:
+    w = proj.w[rows]
+    shape = f"{w.shape[0]}x{w.shape[1]}"
+    arrays = [CArray(f"{name}_w", "int8_t", to_dsp_layout(w, block_rows),
+                     f"{shape} int8, DSP layout ({block_rows}-row blocks)")]
+    bias = proj.bias[rows]
+    if np.any(bias != 0):
+        arrays.append(CArray(f"{name}_bias", "int32_t", bias, f"{w.shape[0]} int32, zero point "
+                                                             "folded in"))
+    arrays.append(CArray(f"{name}_multiplier", "int32_t", proj.multiplier[rows],
+                         f"{w.shape[0]} Q31 multipliers"))
+    arrays.append(CArray(f"{name}_shift", "int8_t", proj.shift[rows], f"{w.shape[0]} shifts"))
+    return arrays
+
+
+def _split(low: LoweredNode) -> dict[str, tuple[Projection, slice]]:
+    """Projections as the kernel's params struct has them (GRU reset-before splits W_h)."""
+    node = low.node
+    if node.kind == "dense":
+        return {"w": (low.projections["w"], slice(None))}
+    parts = {"x": (low.projections["x"], slice(None)), "h": (low.projections["h"], slice(None))}
+    if node.kind == "gru" and not node.attrs.get("reset_after", True):
+        u = _units(node)
+        parts["h"] = (low.projections["h"], slice(0, 2 * u))
+        parts["hn"] = (low.projections["h"], slice(2 * u, 3 * u))
+    return parts
+
+
+def _integer_arrays(flavour: IntegerFlavour):
+    def arrays(node: Node) -> list[CArray]:
+        low = lower_node(node)
+        if node.kind == "embedding":
+            assert low.table is not None
+            return [CArray("table", "int8_t", low.table, "x".join(map(str, low.table.shape)))]
+        out: list[CArray] = []
+        for name, (proj, rows) in _split(low).items():
+            out += _projection_arrays(name, proj, rows, BLOCK_ROWS[flavour.variant])
+        return out
+
+    return arrays
+
+
+def _integer_context(flavour: IntegerFlavour):
+    def context(node: Node) -> dict[str, Any]:
+        low = lower_node(node)
+        c = low.consts
+        ctx: dict[str, Any] = {
+            "sfx": flavour.suffix, "ctype": flavour.ctype, "consts": dict(c),
+            "state_types": {"h": flavour.ctype, "c": "int16_t"},
+            "state_zero": {"h": c["output_zero_point"]},
+        }
+        if node.kind == "embedding":
+            return ctx
+        ctx["proj"] = {
+            name: {"bias": bool(np.any(proj.bias[rows] != 0)), "acc_shift": proj.acc_shift}
+            for name, (proj, rows) in _split(low).items()
+        }
+        if node.kind == "dense":
+            activation = node.attrs.get("activation", "linear")
+            if activation not in ACTIVATIONS:
+                raise BuildError(f"layer {node.name}: activation {activation!r} has no "
+                                 f"{flavour.variant} kernel")
+            ctx["activation"] = ACTIVATIONS[activation]
+        if node.kind == "gru":
+            ctx["reset_after"] = bool(node.attrs.get("reset_after", True))
+        return ctx
+
+    return context
+
+
+def _scratch(kind: str, flavour: IntegerFlavour):
+    """Python twin of EDGERNN_<KIND>_<SFX>_BUFFER_SIZE (int32 words)."""
+
+    def words(n: int) -> int:
+        return (n + 1) // 2
+
+    s8 = flavour.suffix == "s8"
+
+    def scratch(node: Node) -> int:
+        n_in, u = node.input_size, int(node.attrs["units"])
+        xw = words(n_in) if s8 else 0
+        if kind == "rnn":
+            return u + xw + (2 * words(u) if s8 else words(u))
+        if kind == "lstm":
+            return 4 * u + xw + words(u) + words(4 * u)
+        if kind == "gru":
+            return 3 * u + xw + words(u) + 2 * words(3 * u)
+        return u + xw + words(u)  # dense
+
+    return scratch
+
+
+def _macro(kind: str, flavour: IntegerFlavour):
+    name = {"rnn": "RNN_STEP", "lstm": "LSTM_STEP", "gru": "GRU_STEP", "dense": "DENSE"}[kind]
+    suffix = flavour.suffix.upper()
+    return lambda node: (f"EDGERNN_{name}_{suffix}_BUFFER_SIZE({node.input_size}, "
+                         f"{node.attrs['units']})")
+
+
+for _flavour in FLAVOURS.values():
+    _arrays = _integer_arrays(_flavour)
+    _context = _integer_context(_flavour)
+    _sfx = _flavour.suffix
+    register_emitter(_flavour.variant, LayerEmitter(
+        kind="embedding", template="integer/embedding.c.j2",
+        functions=(f"edgernn_embedding_{_sfx}",), context=_context, arrays=_arrays,
+    ))
+    register_emitter(_flavour.variant, LayerEmitter(
+        kind="dense", template="integer/dense.c.j2", functions=(f"edgernn_dense_{_sfx}",),
+        scratch=_scratch("dense", _flavour), scratch_macro=_macro("dense", _flavour),
+        context=_context, arrays=_arrays,
+    ))
+    register_emitter(_flavour.variant, LayerEmitter(
+        kind="rnn", template="integer/rnn.c.j2", functions=(f"edgernn_rnn_step_{_sfx}",),
+        state=lambda node: {"h": _units(node)},
+        scratch=_scratch("rnn", _flavour), scratch_macro=_macro("rnn", _flavour),
+        context=_context, arrays=_arrays,
+    ))
+    register_emitter(_flavour.variant, LayerEmitter(
+        kind="lstm", template="integer/lstm.c.j2", functions=(f"edgernn_lstm_step_{_sfx}",),
+        state=lambda node: {"h": _units(node), "c": _units(node)},
+        scratch=_scratch("lstm", _flavour), scratch_macro=_macro("lstm", _flavour),
+        context=_context, arrays=_arrays,
+    ))
+    register_emitter(_flavour.variant, LayerEmitter(
+        kind="gru", template="integer/gru.c.j2", functions=(f"edgernn_gru_step_{_sfx}",),
+        state=lambda node: {"h": _units(node)},
+        scratch=_scratch("gru", _flavour), scratch_macro=_macro("gru", _flavour),
+        context=_context, arrays=_arrays,
+    ))
+
+
+# ---- int8-weights -----------------------------------------------------------------------------
+
+def _w8_arrays(node: Node) -> list[CArray]:
+    out: list[CArray] = []
+    for name, tensor in node.weights.items():
+        data = tensor.data
+        shape = "x".join(map(str, data.shape))
+        if data.dtype == np.int8:
+            scale = np.asarray(tensor.annotations["scale"], dtype=np.float32)
+            out.append(CArray(name, "int8_t", data, f"{shape} int8"))
+            out.append(CArray(f"{name}_scale", "float", scale, f"{data.shape[0]} row scales"))
+        else:
+            out.append(CArray(name, "float", np.asarray(data, dtype=np.float32), shape))
+    return out
+
+
+def _w8_context(node: Node) -> dict[str, Any]:
+    ctx: dict[str, Any] = {}
+    if node.kind == "dense":
+        activation = node.attrs.get("activation", "linear")
+        if activation not in ACTIVATIONS:
+            raise BuildError(f"layer {node.name}: activation {activation!r} has no "
+                             "int8-weights kernel")
+        ctx["activation"] = ACTIVATIONS[activation]
+    if node.kind == "gru":
+        ctx["reset_after"] = bool(node.attrs.get("reset_after", True))
+    return ctx
+
+
+register_emitter("int8-weights", LayerEmitter(
+    kind="embedding", template="int8_weights/embedding.c.j2",
+    functions=("edgernn_embedding_w8f32",), arrays=_w8_arrays,
+))
+register_emitter("int8-weights", LayerEmitter(
+    kind="dense", template="int8_weights/dense.c.j2", functions=("edgernn_dense_w8f32",),
+    context=_w8_context, arrays=_w8_arrays,
+))
+register_emitter("int8-weights", LayerEmitter(
+    kind="rnn", template="int8_weights/rnn.c.j2", functions=("edgernn_rnn_step_w8f32",),
+    state=lambda node: {"h": _units(node)}, scratch=_units,
+    scratch_macro=lambda n: f"EDGERNN_RNN_STEP_W8F32_BUFFER_SIZE({n.input_size}, {_units(n)})",
+    arrays=_w8_arrays,
+))
+register_emitter("int8-weights", LayerEmitter(
+    kind="lstm", template="int8_weights/lstm.c.j2", functions=("edgernn_lstm_step_w8f32",),
+    state=lambda node: {"h": _units(node), "c": _units(node)},
+    scratch=lambda node: 4 * _units(node),
+    scratch_macro=lambda n: f"EDGERNN_LSTM_STEP_W8F32_BUFFER_SIZE({n.input_size}, {_units(n)})",
+    arrays=_w8_arrays,
+))
+register_emitter("int8-weights", LayerEmitter(
+    kind="gru", template="int8_weights/gru.c.j2", functions=("edgernn_gru_step_w8f32",),
+    state=lambda node: {"h": _units(node)}, scratch=lambda node: 6 * _units(node),
+    scratch_macro=lambda n: f"EDGERNN_GRU_STEP_W8F32_BUFFER_SIZE({n.input_size}, {_units(n)})",
+    context=_w8_context, arrays=_w8_arrays,
+))

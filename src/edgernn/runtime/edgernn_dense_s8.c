@@ -1,0 +1,61 @@
+/*
+ * edgernn_dense_s8.c - fully connected layer, int8 (docs/quantization.md, "Dense"):
+ *   acc_r = requantize(W x + b', multiplier_r, shift_r)
+ *   linear:  y = sat8(acc + zp_y);  relu: max(that, zp_y)
+ *   sigmoid, tanh: y = sat8(requantize(table(sat16(acc)), output_multiplier, output_shift) + zp_y)
+ *   softmax: acc is the Q.11 logit; y = edgernn_softmax_s8(acc)
+ * Scratch: EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) words.
+ */
+#include "edgernn_functions_int.h"
+
+#include "edgernn_fixed_point.h"
+
+void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input, int8_t *output,
+                      int32_t *scratch)
+{
+    const int32_t units = params->units;
+    const edgernn_projection_params *w = &params->w;
+    const int32_t zp = params->output_zero_point;
+    int32_t *const acc = scratch;
+    int16_t *const x = (int16_t *)(void *)(scratch + units);
+    int16_t *const pre = (int16_t *)(void *)(scratch + units +
+                                             EDGERNN_I16_WORDS(params->input_size));
+    int32_t j;
+
+    edgernn_widen_s8(input, x, params->input_size);
+    edgernn_matvec_s8(w->w, x, w->bias, units, params->input_size, acc);
+    for (j = 0; j < units; ++j) {
+        acc[j] = edgernn_requantize(acc[j], w->multiplier[j], w->shift[j]);
+    }
+    switch (params->activation) {
+    case EDGERNN_ACT_SOFTMAX:
+        edgernn_softmax_s8(acc, units, output);
+        return;
+    case EDGERNN_ACT_SIGMOID:
+    case EDGERNN_ACT_TANH:
+        for (j = 0; j < units; ++j) {
+            pre[j] = (int16_t)edgernn_sat16(acc[j]);
+        }
+        if (params->activation == EDGERNN_ACT_SIGMOID) {
+            edgernn_sigmoid_s16(pre, pre, units);
+        } else {
+            edgernn_tanh_s16(pre, pre, units);
+        }
+        for (j = 0; j < units; ++j) {
+            output[j] = (int8_t)edgernn_sat8(
+                edgernn_requantize(pre[j], params->output_multiplier, params->output_shift) + zp);
+        }
+        return;
+    case EDGERNN_ACT_RELU:
+    case EDGERNN_ACT_LINEAR:
+    default:
+        for (j = 0; j < units; ++j) {
+            int32_t y = edgernn_sat8(acc[j] + zp);
+            if (params->activation == EDGERNN_ACT_RELU && y < zp) {
+                y = zp;
+            }
+            output[j] = (int8_t)y;
+        }
+        return;
+    }
+}

@@ -1,0 +1,127 @@
+/*
+ * edgernn_functions_int.h - prototypes of the integer runtime kernels.
+ *
+ * Layering as for float: the model's time loop calls one step kernel per layer
+ * (edgernn_{rnn,lstm,gru}_step_{s8,s16,w8f32}, edgernn_dense_*, edgernn_embedding_*), step
+ * kernels call the gate kernels (edgernn_gates_*, edgernn_project_*) and the activations, and
+ * those call the matrix-vector kernels (edgernn_matvec_s8/_s16, the only inner loops, each
+ * with a portable and an Arm DSP path that give identical results).
+ */
+#ifndef EDGERNN_FUNCTIONS_INT_H
+#define EDGERNN_FUNCTIONS_INT_H
+
+#include "edgernn_types_int.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- matrix-vector ---------------------------------------------------------------------- */
+
+/** out[r] = bias[r] + sum_c W[r][c] vec[c] (int32 sums); W in the DSP layout, vec int16. */
+void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bias, int32_t rows,
+                       int32_t cols, int32_t *out);
+
+/** As edgernn_matvec_s8 with 64-bit sums, rounded right by acc_shift into int32. */
+void edgernn_matvec_s16(const int8_t *mat, const int16_t *vec, const int32_t *bias,
+                        int32_t rows, int32_t cols, int32_t acc_shift, int32_t *out);
+
+/** out[r] = scale[r] * sum_c (float)w[r][c] vec[c] + bias[r] (bias may be NULL). */
+void edgernn_matvec_w8f32(const edgernn_matrix_w8 *mat, const float *vec, const float *bias,
+                          int32_t rows, int32_t cols, float *out);
+
+/** out[r] += scale[r] * sum_c (float)w[r][c] vec[c]. */
+void edgernn_matvec_acc_w8f32(const edgernn_matrix_w8 *mat, const float *vec, int32_t rows,
+                              int32_t cols, float *out);
+
+/* ---- gates -------------------------------------------------------------------------------- */
+
+/** out[r] = sat16(requantize(W vec + bias)) for rows [0, rows) of proj; acc: rows words. */
+void edgernn_project_s8(const edgernn_projection_params *proj, const int16_t *vec, int32_t rows,
+                        int32_t cols, int32_t *acc, int16_t *out);
+
+/** edgernn_project_s8 with the 64-bit accumulation of edgernn_matvec_s16. */
+void edgernn_project_s16(const edgernn_projection_params *proj, const int16_t *vec,
+                         int32_t rows, int32_t cols, int32_t *acc, int16_t *out);
+
+/** out = sat16(project(x) + project(h)): stacked Q3.12 gate pre-activations; acc: rows words. */
+void edgernn_gates_s8(const edgernn_projection_params *x_proj, const int16_t *x,
+                      int32_t input_size, const edgernn_projection_params *h_proj,
+                      const int16_t *h, int32_t hidden_size, int32_t rows, int32_t *acc,
+                      int16_t *out);
+
+/** edgernn_gates_s8 with the 64-bit accumulation of edgernn_matvec_s16. */
+void edgernn_gates_s16(const edgernn_projection_params *x_proj, const int16_t *x,
+                       int32_t input_size, const edgernn_projection_params *h_proj,
+                       const int16_t *h, int32_t hidden_size, int32_t rows, int32_t *acc,
+                       int16_t *out);
+
+/** out = (W_x x + W_h h) * scales + b, float32, int8 matrices. */
+void edgernn_gates_w8f32(const edgernn_matrix_w8 *w_x, const float *input, int32_t input_size,
+                         const edgernn_matrix_w8 *w_h, const float *hidden, int32_t hidden_size,
+                         const float *bias, int32_t rows, float *out);
+
+/* ---- activations and helpers ------------------------------------------------------------ */
+
+/** out = sigmoid(in), Q3.12 -> Q0.15 by table (in and out may alias). */
+void edgernn_sigmoid_s16(const int16_t *in, int16_t *out, int32_t size);
+
+/** out = tanh(in), Q3.12 -> Q0.15 by table (in and out may alias). */
+void edgernn_tanh_s16(const int16_t *in, int16_t *out, int32_t size);
+
+/** exp(d) in Q0.15 of a non-positive Q.11 difference d (0 below -16). */
+int32_t edgernn_exp_s32(int32_t d);
+
+/** int8 softmax of int32 Q.11 logits: scale 1/256, zero point -128. */
+void edgernn_softmax_s8(const int32_t *logits, int32_t size, int8_t *out);
+
+/** int16 softmax of int32 Q.11 logits: scale 2^-15, zero point 0. */
+void edgernn_softmax_s16(const int32_t *logits, int32_t size, int16_t *out);
+
+/** out[i] = in[i], int8 sign-extended to int16. */
+void edgernn_widen_s8(const int8_t *in, int16_t *out, int32_t size);
+
+/* ---- layers and cells ------------------------------------------------------------------- */
+
+edgernn_status edgernn_embedding_s8(const edgernn_embedding_params_q *params, int32_t token,
+                                    int8_t *output);
+edgernn_status edgernn_embedding_s16(const edgernn_embedding_params_q *params, int32_t token,
+                                     int16_t *output);
+edgernn_status edgernn_embedding_w8f32(const edgernn_embedding_params_w8f32 *params,
+                                       int32_t token, float *output);
+
+/** scratch: EDGERNN_DENSE_S8_BUFFER_SIZE words. */
+void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input, int8_t *output,
+                      int32_t *scratch);
+/** scratch: EDGERNN_DENSE_S16_BUFFER_SIZE words. */
+void edgernn_dense_s16(const edgernn_dense_params_q *params, const int16_t *input,
+                       int16_t *output, int32_t *scratch);
+void edgernn_dense_w8f32(const edgernn_dense_params_w8f32 *params, const float *input,
+                         float *output);
+
+void edgernn_rnn_step_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
+                         const int8_t *input, int32_t *scratch);
+void edgernn_rnn_step_s16(const edgernn_rnn_params_q *params, edgernn_rnn_state_s16 *state,
+                          const int16_t *input, int32_t *scratch);
+void edgernn_rnn_step_w8f32(const edgernn_rnn_params_w8f32 *params, edgernn_rnn_state_f32 *state,
+                            const float *input, float *scratch);
+
+void edgernn_lstm_step_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
+                          const int8_t *input, int32_t *scratch);
+void edgernn_lstm_step_s16(const edgernn_lstm_params_q *params, edgernn_lstm_state_s16 *state,
+                           const int16_t *input, int32_t *scratch);
+void edgernn_lstm_step_w8f32(const edgernn_lstm_params_w8f32 *params,
+                             edgernn_lstm_state_f32 *state, const float *input, float *scratch);
+
+void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
+                         const int8_t *input, int32_t *scratch);
+void edgernn_gru_step_s16(const edgernn_gru_params_q *params, edgernn_gru_state_s16 *state,
+                          const int16_t *input, int32_t *scratch);
+void edgernn_gru_step_w8f32(const edgernn_gru_params_w8f32 *params, edgernn_gru_state_f32 *state,
+                            const float *input, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGERNN_FUNCTIONS_INT_H */

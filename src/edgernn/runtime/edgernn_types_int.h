@@ -1,0 +1,205 @@
+/*
+ * edgernn_types_int.h - parameter and state structs of the integer kernels (int8, int16x8,
+ * int8-weights).
+ *
+ * Suffixes: _s8 kernels take int8 activations, _s16 int16 activations (both with int8 weights
+ * and the shared _q parameter structs), _w8f32 int8 weights with float32 scales and float32
+ * arithmetic. Integer matrices are stored in the DSP layout of edgernn/quant/layout.py: within
+ * each group of four columns the bytes are (w0, w2, w1, w3); trailing columns stay in order.
+ * docs/quantization.md states every formula.
+ *
+ * *_BUFFER_SIZE macros give the scratch each step kernel needs, in int32_t words.
+ */
+#ifndef EDGERNN_TYPES_INT_H
+#define EDGERNN_TYPES_INT_H
+
+#include <stdint.h>
+
+#include "edgernn_types.h"
+
+#if ((-1) >> 1) != -1
+#error "the edgernn integer kernels need arithmetic right shifts of negative values"
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EDGERNN_ALIGN4 __attribute__((aligned(4)))
+#else
+#define EDGERNN_ALIGN4
+#endif
+
+/** One requantized matrix-vector product: requantize(W x + bias, multiplier[r], shift[r]). */
+typedef struct {
+    const int8_t *w;            /**< (rows, cols), DSP layout */
+    const int32_t *bias;        /**< rows, input zero point folded in; NULL for none */
+    const int32_t *multiplier;  /**< rows, Q31 in [2^30, 2^31) */
+    const int8_t *shift;        /**< rows, in [-30, 31] */
+    int32_t acc_shift;          /**< int16x8: rounding right shift of the 64-bit sum (usually 0) */
+} edgernn_projection_params;
+
+/** Embedding: int8 table (vocabulary, dim); it is the output activation. */
+typedef struct {
+    int32_t vocabulary;
+    int32_t dim;
+    const int8_t *table;
+} edgernn_embedding_params_q;
+
+/**
+ * Dense: y = act(W x + b). linear/relu: w requantizes to the output scale; sigmoid/tanh: to
+ * Q3.12, then the table gives Q0.15 and output_multiplier/shift maps it to the output; softmax:
+ * to Q.11 logits (int32), then the integer softmax.
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    edgernn_activation activation;
+    edgernn_projection_params w;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    int32_t output_zero_point;
+} edgernn_dense_params_q;
+
+/** Elman RNN: gates in Q3.12, h = requantize(tanh(.), output_multiplier, output_shift) + zp. */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    edgernn_projection_params x;
+    edgernn_projection_params h;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    int32_t h_zero_point;
+} edgernn_rnn_params_q;
+
+/** LSTM: gates i, f, g, o in Q3.12; cell int16 with scale 2^-cell_frac_bits; h from Q0.30. */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    edgernn_projection_params x;
+    edgernn_projection_params h;
+    int32_t cell_frac_bits;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    int32_t h_zero_point;
+} edgernn_lstm_params_q;
+
+/**
+ * GRU: gates z, r, n in Q3.12; h converted to Q0.15 (state_multiplier/shift) for
+ * h = z h + (1 - z) n and back (output_multiplier/shift). reset_after != 0: x carries b_x and h
+ * (3 units rows) carries b_h, hn is unused; otherwise x carries b, h holds the z and r rows
+ * (2 units) and hn the n rows of W_h, which act on r * h.
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    int32_t reset_after;
+    edgernn_projection_params x;
+    edgernn_projection_params h;
+    edgernn_projection_params hn;
+    int32_t state_multiplier;
+    int32_t state_shift;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    int32_t h_zero_point;
+} edgernn_gru_params_q;
+
+/** Recurrent state, int8 variant. */
+typedef struct {
+    int8_t *h;
+} edgernn_rnn_state_s8;
+
+typedef struct {
+    int8_t *h;
+    int16_t *c;
+} edgernn_lstm_state_s8;
+
+typedef struct {
+    int8_t *h;
+} edgernn_gru_state_s8;
+
+/** Recurrent state, int16x8 variant. */
+typedef struct {
+    int16_t *h;
+} edgernn_rnn_state_s16;
+
+typedef struct {
+    int16_t *h;
+    int16_t *c;
+} edgernn_lstm_state_s16;
+
+typedef struct {
+    int16_t *h;
+} edgernn_gru_state_s16;
+
+/* ---- int8-weights (float32 arithmetic) ------------------------------------------------------ */
+
+/** An int8 matrix (natural layout) with a float32 scale per row: W = w * scale[r]. */
+typedef struct {
+    const int8_t *w;
+    const float *scale;
+} edgernn_matrix_w8;
+
+typedef struct {
+    int32_t vocabulary;
+    int32_t dim;
+    edgernn_matrix_w8 table;
+} edgernn_embedding_params_w8f32;
+
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    edgernn_activation activation;
+    edgernn_matrix_w8 w;
+    const float *b;
+} edgernn_dense_params_w8f32;
+
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    edgernn_matrix_w8 w_x;
+    edgernn_matrix_w8 w_h;
+    const float *b;
+} edgernn_rnn_params_w8f32;
+
+typedef edgernn_rnn_params_w8f32 edgernn_lstm_params_w8f32;
+
+/** GRU as edgernn_gru_params_f32: reset_after selects b_x/b_h or the single bias in b_x. */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    int32_t reset_after;
+    edgernn_matrix_w8 w_x;
+    edgernn_matrix_w8 w_h;
+    const float *b_x;
+    const float *b_h;
+} edgernn_gru_params_w8f32;
+
+/* ---- scratch, in int32_t words ---------------------------------------------------------------- */
+
+/** Words holding n int16 values. */
+#define EDGERNN_I16_WORDS(n) (((n) + 1) / 2)
+
+#define EDGERNN_RNN_STEP_S8_BUFFER_SIZE(input_size, units) \
+    ((units) + EDGERNN_I16_WORDS(input_size) + 2 * EDGERNN_I16_WORDS(units))
+#define EDGERNN_LSTM_STEP_S8_BUFFER_SIZE(input_size, units) \
+    (4 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units) + \
+     EDGERNN_I16_WORDS(4 * (units)))
+#define EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) \
+    (3 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units) + \
+     2 * EDGERNN_I16_WORDS(3 * (units)))
+#define EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) \
+    ((units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units))
+
+#define EDGERNN_RNN_STEP_S16_BUFFER_SIZE(input_size, units) \
+    ((units) + EDGERNN_I16_WORDS(units))
+#define EDGERNN_LSTM_STEP_S16_BUFFER_SIZE(input_size, units) \
+    (4 * (units) + EDGERNN_I16_WORDS(4 * (units)) + EDGERNN_I16_WORDS(units))
+#define EDGERNN_GRU_STEP_S16_BUFFER_SIZE(input_size, units) \
+    (3 * (units) + 2 * EDGERNN_I16_WORDS(3 * (units)) + EDGERNN_I16_WORDS(units))
+#define EDGERNN_DENSE_S16_BUFFER_SIZE(input_size, units) \
+    ((units) + EDGERNN_I16_WORDS(units))
+
+/* int8-weights: float scratch, as the float32 kernels (in float elements = words). */
+#define EDGERNN_RNN_STEP_W8F32_BUFFER_SIZE(input_size, units) (units)
+#define EDGERNN_LSTM_STEP_W8F32_BUFFER_SIZE(input_size, units) (4 * (units))
+#define EDGERNN_GRU_STEP_W8F32_BUFFER_SIZE(input_size, units) (6 * (units))
+
+#endif /* EDGERNN_TYPES_INT_H */
