@@ -35,3 +35,7 @@ class SimulationError(EdgernnError):
 
 class QuantizationError(EdgernnError):
     """A model cannot be quantized as asked: bad calibration data, or a value out of range."""
+
+
+class PassError(EdgernnError):
+    """An IR pass is unknown, cannot apply to the graph, or left it invalid."""

@@ -1,4 +1,4 @@
-"""The DSP weight layout: exact byte order and lossless round trips (property tests)."""
+"""The DSP weight layouts: exact byte order and lossless round trips (property tests)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from edgernn.quant.layout import from_dsp_layout, to_dsp_layout
+from edgernn.quant.layout import (
+    from_dsp_layout,
+    from_pair_layout,
+    pair_layout_shape,
+    to_dsp_layout,
+    to_pair_layout,
+)
 
 
 def test_block_of_four_rows_with_a_tail_column() -> None:
@@ -27,3 +33,24 @@ def test_round_trip_and_permutation(w: np.ndarray, block: int) -> None:
     assert flat.shape == (w.size,) and flat.dtype == w.dtype
     assert sorted(flat.tolist()) == sorted(w.ravel().tolist())
     assert np.array_equal(from_dsp_layout(flat, *w.shape, block), w)
+
+
+def test_pair_layout_packs_row_pairs_into_halfwords() -> None:
+    w = np.arange(1, 5 * 3 + 1).reshape(5, 3).astype(np.int8)
+    w[0, 0] = -5  # a negative even-row weight borrows from the odd row's byte
+    halves = to_pair_layout(w).view("<i2")
+    v = lambda r, c: 256 * int(w[r + 1, c] if r + 1 < 5 else 0) + int(w[r, c])  # noqa: E731
+    # block of rows 0-3: column pair (0, 1) for row pairs 0 and 1, then column pair (2, pad)
+    assert halves[:8].tolist() == [v(0, 0), v(0, 1), v(2, 0), v(2, 1), v(0, 2), 0, v(2, 2), 0]
+    # row 4 and a zero row 5: a last block of one row pair
+    assert halves[8:].tolist() == [w[4, 0], w[4, 1], w[4, 2], 0]
+    assert to_pair_layout(w)[:2].tolist() == [-5, 4 - 1]  # low byte w[0, 0], high w[1, 0] - 1
+
+
+@given(hnp.arrays(np.int8, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=23),
+                  elements=st.integers(-127, 127)))
+def test_pair_layout_round_trip(w: np.ndarray) -> None:
+    flat = to_pair_layout(w)
+    rows_p, cols_p = pair_layout_shape(*w.shape)
+    assert flat.dtype == np.int8 and flat.size == rows_p * cols_p
+    assert np.array_equal(from_pair_layout(flat, *w.shape), w)

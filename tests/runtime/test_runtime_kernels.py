@@ -37,6 +37,11 @@ CELL_CASES = [
     ("gru", {"units": 64, "reset_after": True}, 32, 5),
     ("gru", {"units": 1, "reset_after": False}, 1, 6),
     ("gru", {"units": 64, "reset_after": False}, 32, 7),
+    # Projected input (fold_embedding_projection): w_x NULL, the input is gates x units wide.
+    ("rnn", {"units": 24, "input_projected": True}, 24, 8),
+    ("lstm", {"units": 24, "input_projected": True}, 96, 9),
+    ("gru", {"units": 24, "reset_after": True, "input_projected": True}, 72, 10),
+    ("gru", {"units": 24, "reset_after": False, "input_projected": True}, 72, 11),
 ]
 ACTIVATION_ENUM = {"linear": 0, "relu": 1, "sigmoid": 2, "tanh": 3, "softmax": 4}
 ACTIVATION_ATOL = {"linear": 0.0, "relu": 0.0, "sigmoid": 1e-6, "tanh": 1e-6, "softmax": 1e-6}
@@ -232,24 +237,27 @@ def _cell_call(runtime, node: Node, x: np.ndarray, state: dict[str, np.ndarray])
     # The weights as the code generator writes them (row blocks; the GRU's in two parts).
     stored = {a.suffix: f32(a.data) for a in FLOAT32.emitters[node.kind].arrays(node)}
     w = {name: ptr(stored[name]) for name in node.weights}
+    null = ptr(None)  # w_x and the input-side bias of a projected-input node
     if node.kind == "rnn":
-        params = runtime.RnnParams(n_in, units, w["w_x"], w["w_h"], w["b"])
+        params = runtime.RnnParams(n_in, units, w.get("w_x", null), w["w_h"], w.get("b", null))
         st = runtime.HState(ptr(state["h"]))
         runtime.edgernn_rnn_step_f32(ctypes.byref(params), ctypes.byref(st), ptr(x), ptr(scratch))
     elif node.kind == "lstm":
-        params = runtime.LstmParams(n_in, units, w["w_x"], w["w_h"], w["b"])
+        params = runtime.LstmParams(n_in, units, w.get("w_x", null), w["w_h"], w.get("b", null))
         st = runtime.HCState(ptr(state["h"]), ptr(state["c"]))
         runtime.edgernn_lstm_step_f32(ctypes.byref(params), ctypes.byref(st), ptr(x), ptr(scratch))
     else:
         reset_after = node.attrs["reset_after"]
-        b_x, b_h = (w["b_x"], w["b_h"]) if reset_after else (w["b"], ptr(None))
-        params = runtime.GruParams(n_in, units, int(reset_after), w["w_x"], w["w_h"], b_x, b_h)
+        b_x, b_h = (w.get("b_x", null), w["b_h"]) if reset_after else (w.get("b", null), null)
+        params = runtime.GruParams(n_in, units, int(reset_after), w.get("w_x", null), w["w_h"],
+                                   b_x, b_h)
         st = runtime.HState(ptr(state["h"]))
         runtime.edgernn_gru_step_f32(ctypes.byref(params), ctypes.byref(st), ptr(x), ptr(scratch))
 
 
 @pytest.mark.parametrize("kind, attrs, n_in, seed", CELL_CASES,
-                         ids=[f"{k}-{a['units']}-{a.get('reset_after', '')}-{s}"
+                         ids=[f"{k}-{a['units']}-{a.get('reset_after', '')}"
+                              f"{'-projected' if a.get('input_projected') else ''}-{s}"
                               for k, a, _, s in CELL_CASES])
 def test_cell_step_matches_golden_cell(runtime, kind: str, attrs: dict, n_in: int,
                                        seed: int) -> None:

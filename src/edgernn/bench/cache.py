@@ -19,7 +19,9 @@ import edgernn
 
 _CODE_SUFFIXES = {".py", ".c", ".h", ".j2", ".yaml"}
 # The parts of edgernn whose code can move a measured figure (not the CLI, report or database).
-_MEASURING_PACKAGES = ("ir", "reference", "quant", "codegen", "runtime", "targets", "sim")
+_MEASURING_PACKAGES = (
+    "ir", "passes", "reference", "quant", "codegen", "runtime", "targets", "sim",
+)
 _MEASURING_FILES = ("bench/variants.py", "results/metrics.py")
 
 

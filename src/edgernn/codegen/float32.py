@@ -6,6 +6,10 @@ those of the golden model (:mod:`edgernn.reference`); host outputs agree within 
 Weight matrices are written in the row-block layout the matrix-vector kernel streams
 (:func:`to_row_blocks`, ``EDGERNN_F32_ROW_BLOCK`` in ``edgernn_types.h``); biases and embedding
 tables as the IR stores them. docs/codegen.md ("Float32 kernels") explains the layout.
+
+A recurrent node with ``input_projected: true`` (:mod:`edgernn.passes`) has no ``w_x``: its
+params struct gets ``w_x = NULL`` and the step kernel uses the step input (a row of the folded
+embedding table) as the bias of its one recurrent matrix-vector product.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from edgernn.codegen.registry import (
 )
 from edgernn.errors import BuildError
 from edgernn.ir.graph import Graph, Node
-from edgernn.ir.kinds import get_kind
+from edgernn.ir.kinds import get_kind, input_projected
 
 #: Rows per block of the float32 weight layout (``EDGERNN_F32_ROW_BLOCK`` in edgernn_types.h).
 ROW_BLOCK = 8
@@ -146,8 +150,12 @@ def _dense_context(node: Node) -> dict[str, Any]:
     return {"activation": ACTIVATIONS[activation]}
 
 
+def _recurrent_context(node: Node) -> dict[str, Any]:
+    return {"input_projected": input_projected(node.attrs)}
+
+
 def _gru_context(node: Node) -> dict[str, Any]:
-    return {"reset_after": bool(node.attrs.get("reset_after", True))}
+    return _recurrent_context(node) | {"reset_after": bool(node.attrs.get("reset_after", True))}
 
 
 register_emitter(
@@ -180,7 +188,9 @@ register_emitter(
         state=lambda node: {"h": _units(node)},
         scratch=_units,
         scratch_macro=lambda node: f"EDGERNN_RNN_STEP_F32_BUFFER_SIZE({_units(node)})",
+        context=_recurrent_context,
         arrays=_arrays,
+        input_projected=True,
     ),
 )
 
@@ -193,7 +203,9 @@ register_emitter(
         state=lambda node: {"h": _units(node), "c": _units(node)},
         scratch=lambda node: 4 * _units(node),
         scratch_macro=lambda node: f"EDGERNN_LSTM_STEP_F32_BUFFER_SIZE({_units(node)})",
+        context=_recurrent_context,
         arrays=_arrays,
+        input_projected=True,
     ),
 )
 
@@ -208,5 +220,6 @@ register_emitter(
         scratch_macro=lambda node: f"EDGERNN_GRU_STEP_F32_BUFFER_SIZE({_units(node)})",
         context=_gru_context,
         arrays=_arrays,
+        input_projected=True,
     ),
 )

@@ -26,7 +26,7 @@ from edgernn.codegen.registry import (
 )
 from edgernn.errors import BuildError
 from edgernn.ir.graph import Graph, Node
-from edgernn.quant.layout import BLOCK_ROWS, to_dsp_layout
+from edgernn.quant.layout import BLOCK_ROWS, to_dsp_layout, to_pair_layout
 from edgernn.quant.lower import LoweredNode, Projection, lower_node
 from edgernn.quant.params import input_params, output_params
 
@@ -88,12 +88,16 @@ def _units(node: Node) -> int:
     return int(node.attrs["units"])
 
 
-def _projection_arrays(name: str, proj: Projection, rows: slice, block_rows: int
-                       ) -> list[CArray]:
+def _projection_arrays(name: str, proj: Projection, rows: slice, variant: str) -> list[CArray]:
     w = proj.w[rows]
     shape = f"{w.shape[0]}x{w.shape[1]}"
-    arrays = [CArray(f"{name}_w", "int8_t", to_dsp_layout(w, block_rows),
-                     f"{shape} int8, DSP layout ({block_rows}-row blocks)")]
+    if variant == "int8":
+        arrays = [CArray(f"{name}_w", "int8_t", to_pair_layout(w),
+                         f"{shape} int8, row-pair layout (rows and columns padded to even)")]
+    else:
+        block_rows = BLOCK_ROWS[variant]
+        arrays = [CArray(f"{name}_w", "int8_t", to_dsp_layout(w, block_rows),
+                         f"{shape} int8, DSP layout ({block_rows}-row blocks)")]
     bias = proj.bias[rows]
     if np.any(bias != 0):
         arrays.append(CArray(f"{name}_bias", "int32_t", bias, f"{w.shape[0]} int32, zero point "
@@ -125,7 +129,7 @@ def _integer_arrays(flavour: IntegerFlavour):
             return [CArray("table", "int8_t", low.table, "x".join(map(str, low.table.shape)))]
         out: list[CArray] = []
         for name, (proj, rows) in _split(low).items():
-            out += _projection_arrays(name, proj, rows, BLOCK_ROWS[flavour.variant])
+            out += _projection_arrays(name, proj, rows, flavour.variant)
         return out
 
     return arrays

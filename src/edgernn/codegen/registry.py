@@ -15,6 +15,7 @@ from typing import Any
 
 from edgernn.errors import BuildError
 from edgernn.ir.graph import Node
+from edgernn.ir.kinds import input_projected
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class LayerEmitter:
         arrays: ``node -> [CArray]``: the layer's constant arrays when they are not its float
             weights as stored in the IR (integer variants: reordered weights, folded biases,
             multipliers); None for the float default.
+        input_projected: True when the emitter handles a recurrent node whose input is already
+            ``W_x x + b_in`` (``input_projected: true``, :mod:`edgernn.passes`); generation
+            fails with a BuildError for such a node otherwise.
     """
 
     kind: str
@@ -47,6 +51,7 @@ class LayerEmitter:
     scratch_macro: Callable[[Node], str] | None = None
     context: Callable[[Node], dict[str, Any]] = field(default=lambda node: {})
     arrays: Callable[[Node], list[CArray]] | None = None
+    input_projected: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,9 +132,16 @@ def get_variant(name: str) -> Variant:
 def get_emitter(variant: Variant, node: Node) -> LayerEmitter:
     """The emitter for ``node`` in ``variant``; BuildError naming the node and kind otherwise."""
     try:
-        return variant.emitters[node.kind]
+        emitter = variant.emitters[node.kind]
     except KeyError:
         raise BuildError(
             f"layer {node.name}: kind {node.kind!r} has no {variant.name} code generator "
             f"(supported: {', '.join(sorted(variant.emitters))})"
         ) from None
+    if input_projected(node.attrs) and not emitter.input_projected:
+        raise BuildError(
+            f"layer {node.name}: the {variant.name} code generator does not support a "
+            f"projected input (input_projected, from fold_embedding_projection); generate "
+            f"{variant.name} code from the unfolded graph"
+        )
+    return emitter

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from edgernn.errors import ModelFileError
-from edgernn.ir.kinds import get_kind
+from edgernn.ir.kinds import get_kind, input_projected
 from edgernn.spec.schema import ModelSpec
 
 
@@ -102,7 +102,11 @@ class Graph:
 
 
 def validate_graph(graph: Graph) -> None:
-    """Check the invariants every stage relies on; raise ModelFileError naming the broken one."""
+    """Check the invariants every stage relies on; raise ModelFileError naming the broken one.
+
+    Known kinds, chained widths (an ``input_projected`` node takes ``gates * units`` values),
+    the weight names and shapes of each kind, finite float values.
+    """
     width = None
     if not graph.nodes:
         raise ModelFileError("graph has no nodes")
@@ -115,6 +119,18 @@ def validate_graph(graph: Graph) -> None:
             raise ModelFileError(
                 f"node {node.name}: input size {node.input_size} != previous output {width}"
             )
+        if input_projected(node.attrs):
+            if kind.input_projection is None:
+                raise ModelFileError(
+                    f"node {node.name}: kind {node.kind!r} cannot take a projected input "
+                    "(input_projected)"
+                )
+            width_needed = kind.input_projection.width(node.attrs)
+            if node.input_size != width_needed:
+                raise ModelFileError(
+                    f"node {node.name}: projected input size {node.input_size} != "
+                    f"gates x units {width_needed}"
+                )
         expected = kind.weight_shapes(node.attrs, node.input_size)
         if set(expected) != set(node.weights):
             raise ModelFileError(

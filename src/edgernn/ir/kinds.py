@@ -10,6 +10,12 @@ Canonical weight layout (every importer and trainer converts to it at the edge):
 * GRU with ``reset_after`` keeps two biases (``b_x`` input side, ``b_h`` recurrent side), as
   Keras and PyTorch do; without it, one bias ``b``.
 
+A recurrent node with ``input_projected: true`` (set by the ``fold_embedding_projection`` pass,
+:mod:`edgernn.passes`) receives ``W_x x + (input-side bias)`` precomputed, ``gates * units``
+values per step: it has no ``w_x`` and no input-side bias (rnn, lstm: ``b``; GRU reset after:
+``b_x``; GRU reset before: ``b``), its input size is ``gates * units``, and its counts are those
+of the recurrent product only. :class:`InputProjection` says how each kind splits.
+
 Operation counts follow the survey's Table 3 (Rezk et al. 2020): a MAC is one multiply-accumulate
 of a weight with an activation in a matrix-vector product; elementwise additions and
 multiplications (bias adds, gate sums, state updates) are counted separately as ``elementwise``.
@@ -33,6 +39,28 @@ class OpCounts:
 
 
 @dataclass(frozen=True)
+class InputProjection:
+    """How a recurrent kind's input side ``W_x x + b_in`` can be computed outside the node.
+
+    Attributes:
+        gates: gate blocks stacked in ``w_x`` (the projection has ``gates * units`` values).
+        bias: ``attrs -> name`` of the input-side bias that moves with ``w_x``.
+    """
+
+    gates: int
+    bias: Any  # (attrs) -> str
+
+    def width(self, attrs: dict) -> int:
+        """Values of the projected input per step: ``gates * units``."""
+        return self.gates * int(attrs["units"])
+
+
+def input_projected(attrs: dict) -> bool:
+    """True for a recurrent node whose input is already ``W_x x + b_in`` (no ``w_x``)."""
+    return bool(attrs.get("input_projected", False))
+
+
+@dataclass(frozen=True)
 class LayerKind:
     """One registered layer kind: everything about it that depends only on its attributes."""
 
@@ -44,6 +72,8 @@ class LayerKind:
     op_counts: Any = field(default=lambda attrs, input_size: OpCounts())
     # FLOPs per output element that TensorFlow's profiler charges for the activation (EdgeMark).
     activation_flops: Any = field(default=lambda attrs: 0)
+    # Set for kinds whose input side can be precomputed (``input_projected: true``).
+    input_projection: InputProjection | None = None
 
 
 LAYER_KINDS: dict[str, LayerKind] = {}
@@ -68,14 +98,23 @@ def get_kind(name: str) -> LayerKind:
 def _gated(gates: int, has_two_biases: bool = False):
     def shapes(attrs: dict, n_in: int) -> Shapes:
         u = attrs["units"]
-        out: Shapes = {"w_x": (gates * u, n_in), "w_h": (gates * u, u)}
+        projected = input_projected(attrs)
+        out: Shapes = {} if projected else {"w_x": (gates * u, n_in)}
+        out["w_h"] = (gates * u, u)
         if has_two_biases and attrs.get("reset_after", True):
-            out.update(b_x=(gates * u,), b_h=(gates * u,))
-        else:
+            if not projected:
+                out["b_x"] = (gates * u,)
+            out["b_h"] = (gates * u,)
+        elif not projected:
             out["b"] = (gates * u,)
         return out
 
     return shapes
+
+
+def _input_columns(attrs: dict, n_in: int) -> int:
+    """Columns of ``w_x`` the node multiplies per step (0 when its input is projected)."""
+    return 0 if input_projected(attrs) else n_in
 
 
 def _units(attrs: dict, n_in: int) -> int:
@@ -114,12 +153,13 @@ register_kind(
         weight_shapes=_gated(1),
         output_size=_units,
         state_sizes=lambda a: {"h": a["units"]},
-        # W x + U h (one add), + b (one add); one tanh per unit
+        # W x + U h (one add), + b (one add); one tanh per unit. Projected: U h + p (one add).
         op_counts=lambda a, n_in: OpCounts(
-            macs=a["units"] * (n_in + a["units"]),
-            elementwise=2 * a["units"],
+            macs=a["units"] * (_input_columns(a, n_in) + a["units"]),
+            elementwise=(1 if input_projected(a) else 2) * a["units"],
             nonlinear=a["units"],
         ),
+        input_projection=InputProjection(gates=1, bias=lambda a: "b"),
     )
 )
 
@@ -130,13 +170,15 @@ register_kind(
         weight_shapes=_gated(4),
         output_size=_units,
         state_sizes=lambda a: {"h": a["units"], "c": a["units"]},
-        # per gate: W x + U h, + b (2 adds x 4 gates); c = f*c + i*g (3); h = o*tanh(c) (1)
+        # per gate: W x + U h, + b (2 adds x 4 gates; projected: U h + p, 1 add x 4 gates);
+        # c = f*c + i*g (3); h = o*tanh(c) (1)
         # nonlinear: 3 sigmoids + 1 tanh for the gates, tanh(c)
         op_counts=lambda a, n_in: OpCounts(
-            macs=4 * a["units"] * (n_in + a["units"]),
-            elementwise=12 * a["units"],
+            macs=4 * a["units"] * (_input_columns(a, n_in) + a["units"]),
+            elementwise=(8 if input_projected(a) else 12) * a["units"],
             nonlinear=5 * a["units"],
         ),
+        input_projection=InputProjection(gates=4, bias=lambda a: "b"),
     )
 )
 
@@ -145,7 +187,11 @@ def _gru_elementwise(a: dict) -> int:
     # z, r: W x + b_x + U h + b_h (3 adds each; 2 with one bias).
     # n: reset_after: (W x + b_x) + r * (U h + b_h): 4; else W x + U (r*h) + b: 3.
     # h = z*h + (1-z)*n: 4.
+    # Projected input p (b_x, or b, already in p): z, r: p + U h (+ b_h): 2 adds each with
+    # b_h, 1 without; n: p + r * (U h + b_h): 3, or p + U (r*h): 2.
     u = a["units"]
+    if input_projected(a):
+        return (11 if a.get("reset_after", True) else 8) * u
     return (14 if a.get("reset_after", True) else 11) * u
 
 
@@ -157,9 +203,14 @@ register_kind(
         output_size=_units,
         state_sizes=lambda a: {"h": a["units"]},
         op_counts=lambda a, n_in: OpCounts(
-            macs=3 * a["units"] * (n_in + a["units"]),
+            macs=3 * a["units"] * (_input_columns(a, n_in) + a["units"]),
             elementwise=_gru_elementwise(a),
             nonlinear=3 * a["units"],
+        ),
+        # reset before: the n gate's bias is inside tanh(W_xn x + W_hn (r h) + b_n), on the
+        # input side of the sum, so the single b moves whole.
+        input_projection=InputProjection(
+            gates=3, bias=lambda a: "b_x" if a.get("reset_after", True) else "b"
         ),
     )
 )

@@ -1,4 +1,7 @@
-"""Weight layout of the integer kernels: rows interleaved in blocks, columns reordered for DSP.
+"""Weight layouts of the integer kernels: rows interleaved in blocks, columns reordered for DSP.
+
+Two layouts: the int16x8 kernel's (:func:`to_dsp_layout`, below) and the int8 kernel's
+row-pair layout (:func:`to_pair_layout`, further down).
 
 The s8/s16 matrix-vector kernels compute ``block_rows`` outputs per pass (4 for the int8
 kernel, 2 for the int16x8 one whose 64-bit sums need two registers each) and read the weights
@@ -64,3 +67,72 @@ def from_dsp_layout(flat: np.ndarray, rows: int, cols: int, block_rows: int) -> 
     out = np.empty(rows * cols, dtype=flat.dtype)
     out[_permutation(rows, cols, block_rows)] = flat
     return out.reshape(rows, cols)
+
+
+# ---- int8: row pairs packed into int16 halfwords ------------------------------------------------
+
+#: Rows per pass of the int8 kernel: two row pairs share every input load.
+PAIR_BLOCK_ROWS = 4
+#: Most columns one pass of the int8 DSP kernel sums before unpacking its row-pair sums (the
+#: odd row's partial sum must stay below 2^23 in magnitude: 128 * 127 * 512 < 2^23).
+PAIR_CHUNK_COLS = 512
+
+
+def pair_layout_shape(rows: int, cols: int) -> tuple[int, int]:
+    """Padded ``(rows, cols)`` of the row-pair layout: both rounded up to even."""
+    return rows + rows % 2, cols + cols % 2
+
+
+def _pair_blocks(padded_rows: int) -> list[tuple[int, int]]:
+    """``(first row, rows)`` of each block: blocks of four, then one of two if two are left."""
+    blocks = [(r, PAIR_BLOCK_ROWS) for r in range(0, padded_rows - 3, PAIR_BLOCK_ROWS)]
+    done = len(blocks) * PAIR_BLOCK_ROWS
+    return blocks + ([(done, 2)] if padded_rows > done else [])
+
+
+def to_pair_layout(w: np.ndarray) -> np.ndarray:
+    """The int8 kernel's byte order of a ``(rows, cols)`` int8 matrix (flat int8 array).
+
+    Rows and columns are padded with zeros to even counts. Rows ``2p`` and ``2p + 1`` are packed
+    into int16 values ``v = 256 * w[2p + 1, c] + w[2p, c]`` (exact: the low byte of ``v`` is
+    ``w[2p, c]``, its high byte ``w[2p + 1, c] - (w[2p, c] < 0)``, in int8 range because weights
+    lie in [-127, 127]). Rows go in blocks of four (two row pairs; a last block of one pair
+    when two rows are left); inside a block, for each column pair ``(c, c + 1)`` and each of its
+    row pairs, one little-endian 32-bit word ``(v[c], v[c + 1])``. The matrix is read strictly
+    in order, and every word lines up with the input pair ``(x[c], x[c + 1])``:
+    ``SMLAD(word, x)`` sums ``256 * odd-row + even-row`` products and ``SMLAD(SXTB16(word), x)``
+    the even row's alone, so two rows take one load, one SXTB16 and two SMLAD per column pair.
+    """
+    w = np.asarray(w)
+    if w.ndim != 2:
+        raise ValueError(f"expected a matrix, got shape {w.shape}")
+    rows_p, cols_p = pair_layout_shape(*w.shape)
+    padded = np.zeros((rows_p, cols_p), dtype=np.int64)
+    padded[: w.shape[0], : w.shape[1]] = w
+    v = (256 * padded[1::2] + padded[0::2]).astype("<i2")  # (row pairs, cols_p)
+    parts = []
+    for first, height in _pair_blocks(rows_p):
+        block = v[first // 2 : (first + height) // 2]
+        parts.append(block.reshape(height // 2, cols_p // 2, 2).transpose(1, 0, 2).ravel())
+    flat = np.concatenate(parts) if parts else np.zeros(0, dtype="<i2")
+    return np.ascontiguousarray(flat.astype("<i2")).view(np.int8)
+
+
+def from_pair_layout(flat: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Inverse of :func:`to_pair_layout`: the natural ``(rows, cols)`` int8 matrix."""
+    rows_p, cols_p = pair_layout_shape(rows, cols)
+    flat = np.ascontiguousarray(np.asarray(flat, dtype=np.int8).ravel())
+    if flat.size != rows_p * cols_p:
+        raise ValueError(f"{flat.size} bytes cannot hold a {rows}x{cols} matrix in pair layout")
+    halves = flat.view("<i2").astype(np.int64)
+    v = np.empty((rows_p // 2, cols_p), dtype=np.int64)
+    at = 0
+    for first, height in _pair_blocks(rows_p):
+        size = height // 2 * cols_p
+        block = halves[at : at + size].reshape(cols_p // 2, height // 2, 2).transpose(1, 0, 2)
+        v[first // 2 : (first + height) // 2] = block.reshape(height // 2, cols_p)
+        at += size
+    low = ((v & 0xFF) ^ 0x80) - 0x80  # sign-extended low byte: the even row
+    out = np.empty((rows_p, cols_p), dtype=np.int64)
+    out[0::2], out[1::2] = low, (v - low) >> 8
+    return out[:rows, :cols].astype(np.int8)

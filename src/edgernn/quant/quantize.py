@@ -385,6 +385,12 @@ def quantize(graph: Graph, variant: str, calibration_inputs: np.ndarray) -> Grap
     """
     recipe = get_recipe(variant)
     validate_graph(graph)
+    projected = [n.name for n in graph.nodes if n.attrs.get("input_projected")]
+    if projected:
+        raise QuantizationError(
+            f"{graph.name}: layers {', '.join(projected)} take a projected input "
+            "(input_projected, from fold_embedding_projection); quantize the unfolded float graph"
+        )
     if is_quantized(graph):
         raise QuantizationError(f"{graph.name} is already quantized ({graph_variant(graph)})")
     calibration = calibrate(graph, calibration_inputs)

@@ -3,7 +3,8 @@
 Each cell takes the node, the step input (shape ``(batch, input_size)``) and the state dict of
 the node, and returns the step output and the new state. The time loop lives in
 :mod:`edgernn.reference.model` only. Equations follow the canonical layout of
-:mod:`edgernn.ir.kinds`.
+:mod:`edgernn.ir.kinds`. A recurrent node with ``input_projected: true`` gets ``x`` already equal
+to ``W_x x + (input-side bias)`` (``gates * units`` values) and adds only its recurrent side.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from edgernn.ir.graph import Node
+from edgernn.ir.kinds import input_projected
 from edgernn.reference.activations import ACTIVATIONS, sigmoid
 
 State = dict[str, np.ndarray]
@@ -54,17 +56,31 @@ def dense_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, Sta
     return ACTIVATIONS[node.attrs["activation"]](y), state
 
 
+def _input_side(node: Node, x: np.ndarray, bias: str) -> np.ndarray:
+    """``W_x x + b_in`` in float32, or ``x`` itself when the node's input is projected."""
+    if input_projected(node.attrs):
+        return x.astype(F32)
+    return _matvec(node.w("w_x"), x) + node.w(bias)
+
+
 @register_cell("rnn")
 def rnn_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
-    """h = tanh(W_x x + W_h h + b)."""
-    h = np.tanh(_matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"]) + node.w("b"))
+    """h = tanh(W_x x + W_h h + b); projected input p: h = tanh(W_h h + p)."""
+    if input_projected(node.attrs):
+        pre = _matvec(node.w("w_h"), state["h"]) + x
+    else:
+        pre = _matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"]) + node.w("b")
+    h = np.tanh(pre)
     return h, {"h": h}
 
 
 @register_cell("lstm")
 def lstm_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
-    """Gates i, f, g, o; c = f*c + i*g; h = o*tanh(c)."""
-    z = _matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"]) + node.w("b")
+    """Gates i, f, g, o; c = f*c + i*g; h = o*tanh(c) (projected input p: gates W_h h + p)."""
+    if input_projected(node.attrs):
+        z = _matvec(node.w("w_h"), state["h"]) + x
+    else:
+        z = _matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"]) + node.w("b")
     i, f, g, o = np.split(z, 4, axis=-1)
     c = sigmoid(f) * state["c"] + sigmoid(i) * np.tanh(g)
     h = sigmoid(o) * np.tanh(c)
@@ -73,18 +89,21 @@ def lstm_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, Stat
 
 @register_cell("gru")
 def gru_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
-    """Gates z, r, n; h = z*h + (1-z)*n, reset applied after (default) or before W_h."""
+    """Gates z, r, n; h = z*h + (1-z)*n, reset applied after (default) or before W_h.
+
+    With a projected input, ``x`` is ``xs`` below (``W_x x + b_x``, or ``W_x x + b``).
+    """
     h_prev = state["h"]
     u = node.attrs["units"]
     w_h = node.w("w_h")
     if node.attrs.get("reset_after", True):
-        xs = _matvec(node.w("w_x"), x) + node.w("b_x")
+        xs = _input_side(node, x, "b_x")
         hs = _matvec(w_h, h_prev) + node.w("b_h")
         z = sigmoid(xs[:, :u] + hs[:, :u])
         r = sigmoid(xs[:, u : 2 * u] + hs[:, u : 2 * u])
         n = np.tanh(xs[:, 2 * u :] + r * hs[:, 2 * u :])
     else:
-        xs = _matvec(node.w("w_x"), x) + node.w("b")
+        xs = _input_side(node, x, "b")
         hs = _matvec(w_h[: 2 * u], h_prev)
         z = sigmoid(xs[:, :u] + hs[:, :u])
         r = sigmoid(xs[:, u : 2 * u] + hs[:, u : 2 * u])

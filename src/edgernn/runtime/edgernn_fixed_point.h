@@ -11,6 +11,22 @@
 
 #include <stdint.h>
 
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && !defined(EDGERNN_NO_DSP)
+/* One SSAT each (GCC turns the C clamps into compare-and-move sequences). */
+static inline int32_t edgernn_sat8(int32_t x)
+{
+    int32_t y;
+    __asm__("ssat %0, #8, %1" : "=r"(y) : "r"(x));
+    return y;
+}
+
+static inline int32_t edgernn_sat16(int32_t x)
+{
+    int32_t y;
+    __asm__("ssat %0, #16, %1" : "=r"(y) : "r"(x));
+    return y;
+}
+#else
 /** Clamp to int8. */
 static inline int32_t edgernn_sat8(int32_t x)
 {
@@ -22,6 +38,7 @@ static inline int32_t edgernn_sat16(int32_t x)
 {
     return x < -32768 ? -32768 : (x > 32767 ? 32767 : x);
 }
+#endif
 
 /** Clamp a 64-bit value to int32. */
 static inline int32_t edgernn_sat32(int64_t x)
@@ -32,12 +49,37 @@ static inline int32_t edgernn_sat32(int64_t x)
 /**
  * Requantize: sat32((acc * multiplier + 2^(30 + shift)) >> (31 + shift)), round half up.
  * multiplier is Q31 in [2^30, 2^31), shift in [-30, 31], so the product needs 62 bits.
+ *
+ * For shift >= 1 (every gate and output multiplier below 1/2) the result comes from the
+ * product's high bits without a 64-bit shift or any saturation: with p = acc * multiplier,
+ * floor((p + 2^(30+s)) / 2^(31+s)) = ((p >> 31) >> (s - 1)) + 1) >> 1, where p >> 31 fits
+ * 32 bits because |p| < 2^62 (identity floor((floor(a/b) + 1) / 2) = floor((a + b) / 2b)).
+ * On a Cortex-M4 that is SMULL, LSR/ORR, ASR, ADD, ASR.
  */
+#if defined(__GNUC__)
+#define EDGERNN_NOINLINE __attribute__((noinline, unused))
+#define EDGERNN_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define EDGERNN_NOINLINE
+#define EDGERNN_LIKELY(x) (x)
+#endif
+
+/** edgernn_requantize for shift <= 0 (multipliers of 1/2 and more), kept out of the loops. */
+static EDGERNN_NOINLINE int32_t edgernn_requantize_wide(int32_t acc, int32_t multiplier,
+                                                        int32_t shift)
+{
+    const int64_t product = (int64_t)acc * (int64_t)multiplier;
+    return edgernn_sat32((product + ((int64_t)1 << (30 + shift))) >> (31 + shift));
+}
+
 static inline int32_t edgernn_requantize(int32_t acc, int32_t multiplier, int32_t shift)
 {
-    const int32_t total = 31 + shift;
-    const int64_t rounded = (int64_t)acc * (int64_t)multiplier + ((int64_t)1 << (total - 1));
-    return edgernn_sat32(rounded >> total);
+    if (EDGERNN_LIKELY(shift >= 1)) {
+        const int64_t product = (int64_t)acc * (int64_t)multiplier;
+        const int32_t high = (int32_t)(product >> 31);
+        return ((high >> (shift - 1)) + 1) >> 1;
+    }
+    return edgernn_requantize_wide(acc, multiplier, shift);
 }
 
 /** (x + 2^(n-1)) >> n for n >= 1 (round half up); x for n == 0. */

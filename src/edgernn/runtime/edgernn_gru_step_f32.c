@@ -8,6 +8,10 @@
  *     n = tanh(xn + r hn).
  *   reset before (original GRU): z, r = sigmoid((W_x x + W_h h) + b); then
  *     n = tanh((W_xn x + W_hn (r h)) + b_n), again one pass.
+ * Projected input (w_x NULL, see edgernn_gru_params_f32): the input p is already W_x x + b_x
+ *   (reset_after) or W_x x + b (reset before), 3 units values, and stands in for the bias of the
+ *   recurrent products: z, r = sigmoid((W_h h + p) + b_h) and n = tanh(p_n + r hn), or
+ *   z, r = sigmoid(W_h h + p) and n = tanh(W_hn (r h) + p_n).
  * Sums are grouped differently from the golden model ((W_x x + b_x) + (W_h h + b_h)); the
  * difference is a rounding or two, far inside the 1e-5 tolerance.
  * Scratch: EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units): z, r, n pre-activations (3 units), then hn
@@ -22,7 +26,9 @@ void edgernn_gru_step_f32(const edgernn_gru_params_f32 *params, edgernn_gru_stat
 {
     const int32_t units = params->units;
     const int32_t n_in = params->input_size;
-    const float *const w_xn = params->w_x + (size_t)(2 * units) * (size_t)n_in;
+    const int32_t projected = (params->w_x == NULL);
+    const float *const w_xn = projected ? (const float *)NULL
+                                        : params->w_x + (size_t)(2 * units) * (size_t)n_in;
     const float *const w_hn = params->w_h + (size_t)(2 * units) * (size_t)units;
     float *const z = scratch;
     float *const r = scratch + units;
@@ -31,7 +37,26 @@ void edgernn_gru_step_f32(const edgernn_gru_params_f32 *params, edgernn_gru_stat
     float *const h = state->h;
     int32_t j;
 
-    if (params->reset_after) {
+    if (projected) {
+        if (params->reset_after) {
+            edgernn_matvec_f32(params->w_h, h, input, 2 * units, units, z);
+            for (j = 0; j < 2 * units; ++j) {
+                z[j] = z[j] + params->b_h[j];
+            }
+            edgernn_sigmoid_f32(z, 2 * units);
+            edgernn_matvec_f32(w_hn, h, params->b_h + 2 * units, units, units, extra);
+            for (j = 0; j < units; ++j) {
+                n[j] = input[2 * units + j] + r[j] * extra[j];
+            }
+        } else {
+            edgernn_matvec_f32(params->w_h, h, input, 2 * units, units, z);
+            edgernn_sigmoid_f32(z, 2 * units);
+            for (j = 0; j < units; ++j) {
+                extra[j] = r[j] * h[j];
+            }
+            edgernn_matvec_f32(w_hn, extra, input + 2 * units, units, units, n);
+        }
+    } else if (params->reset_after) {
         edgernn_matvec_pair_f32(params->w_x, input, n_in, params->w_h, h, units,
                                 (const float *)NULL, 2 * units, z);
         for (j = 0; j < 2 * units; ++j) {

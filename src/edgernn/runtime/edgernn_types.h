@@ -46,7 +46,14 @@ typedef struct {
     const float *b;
 } edgernn_dense_params_f32;
 
-/** Elman RNN: h = tanh(W_x x + W_h h + b); W_x (units, input_size), W_h (units, units). */
+/**
+ * Elman RNN: h = tanh(W_x x + W_h h + b); W_x (units, input_size), W_h (units, units).
+ *
+ * Projected input (the IR's input_projected, edgernn.passes.fold_embedding_projection): w_x and
+ * b are NULL, input_size is units and each step's input is W_x x + b, precomputed (a row of
+ * the folded embedding table); h = tanh(W_h h + input). The LSTM and GRU params below follow
+ * the same convention (w_x NULL: the input is the projection, gates * units values).
+ */
 typedef struct {
     int32_t input_size;
     int32_t units;
@@ -60,7 +67,10 @@ typedef struct {
     float *h;
 } edgernn_rnn_state_f32;
 
-/** LSTM: gates i, f, g, o stacked; W_x (4 units, input_size), W_h (4 units, units), b (4 units). */
+/**
+ * LSTM: gates i, f, g, o stacked; W_x (4 units, input_size), W_h (4 units, units), b (4 units).
+ * Projected input: w_x and b NULL, the input is W_x x + b (4 units values).
+ */
 typedef struct {
     int32_t input_size;
     int32_t units;
@@ -84,6 +94,8 @@ typedef struct {
  * n = tanh(W_xn x + b_xn + r * (W_hn h + b_hn)).
  * reset_after == 0 (original GRU): b_x is the single bias b, b_h is NULL,
  * n = tanh(W_xn x + b_n + W_hn (r * h)).
+ * Projected input: w_x NULL and the input is W_x x + b_x (reset_after; b_x NULL, b_h kept) or
+ * W_x x + b (reset before; b_x and b_h NULL), 3 units values.
  */
 typedef struct {
     int32_t input_size;

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from edgernn.codegen import get_variant
 from edgernn.errors import SimulationError
 from edgernn.ir.graph import Graph
+from edgernn.quant.params import dequantize_outputs, graph_variant, is_quantized, quantize_inputs
 from edgernn.sim import SimResult, Simulator
 from edgernn.targets.boards import BoardProfile
 from edgernn.targets.firmware import (
@@ -30,7 +32,12 @@ from edgernn.targets.firmware import (
     Placement,
     build_firmware,
 )
-from edgernn.targets.host import HostInputError, _as_model_inputs, random_inputs
+from edgernn.targets.host import (
+    ELEMENT_DTYPES,
+    HostInputError,
+    _as_model_inputs,
+    random_inputs,
+)
 from edgernn.targets.sizes import SizeReport
 
 #: Instruction budget of one simulated sequence (the largest zoo model needs ~2e7).
@@ -43,8 +50,16 @@ class DeviceRun:
 
     Attributes:
         build: the firmware that ran.
-        inputs: the sequences, as given.
-        outputs: float32 outputs, same shape as :func:`edgernn.reference.run_reference`'s.
+        inputs: the sequences, as given (float features or token ids).
+        outputs: float32 outputs, same shape as :func:`edgernn.reference.run_reference`'s:
+            the raw outputs, dequantized for the ``int8``/``int16x8`` variants
+            (:func:`edgernn.quant.dequantize_outputs`), so they compare with the float golden
+            model.
+        raw_inputs: what the harness read: ``inputs`` quantized for the variant
+            (:func:`edgernn.quant.quantize_inputs`: int8, int16, int32 token ids or float32).
+        raw_outputs: what the harness wrote, in the variant's element type (int8, int16 or
+            float32); compare them with :func:`edgernn.reference.integer.run_integer_reference`
+            on ``raw_inputs`` bit for bit.
         cycles: core cycles of the inference region, per sequence.
         instructions: instructions executed in the inference region, per sequence.
         function_cycles: cycles per function in the inference region, summed over sequences.
@@ -58,6 +73,8 @@ class DeviceRun:
     build: FirmwareBuild
     inputs: np.ndarray
     outputs: np.ndarray
+    raw_inputs: np.ndarray
+    raw_outputs: np.ndarray
     cycles: tuple[int, ...]
     instructions: tuple[int, ...]
     function_cycles: dict[str, int]
@@ -117,7 +134,7 @@ def run_on_device(
     inputs: np.ndarray | None = None,
     *,
     board: str | Path | BoardProfile = DEFAULT_BOARD,
-    variant: str = "float32",
+    variant: str | None = None,
     opt: str = DEFAULT_OPT,
     weights: Placement = "flash",
     sequences: int = 10,
@@ -136,9 +153,12 @@ def run_on_device(
     Args:
         graph: the model IR.
         inputs: ``(sequences, steps, features)`` floats or ``(sequences, steps)`` token ids;
-            ``sequences`` random ones from ``seed`` (:func:`random_inputs`) when None.
+            ``sequences`` random ones from ``seed`` (:func:`random_inputs`) when None. The
+            float features of a quantized graph are quantized for the harness
+            (:func:`edgernn.quant.quantize_inputs`).
         board: board name, profile path or profile.
-        variant: code generation variant.
+        variant: code generation variant; default the graph's own
+            (:func:`edgernn.quant.graph_variant`).
         opt: optimisation level.
         weights: ``flash`` or ``sram``.
         sequences: number of random sequences when ``inputs`` is None.
@@ -159,7 +179,10 @@ def run_on_device(
         SimulationError: a simulated run faulted or ran out of budget.
     """
     xs_given = random_inputs(graph, sequences, seed) if inputs is None else np.asarray(inputs)
-    xs = _as_model_inputs(graph, xs_given)
+    variant = graph_variant(graph) if variant is None else variant
+    io_dtype = ELEMENT_DTYPES[get_variant(variant).element_type]
+    quantized = quantize_inputs(graph, xs_given) if is_quantized(graph) else xs_given
+    xs = _as_model_inputs(graph, quantized, io_dtype)
     if len(xs) == 0:
         raise HostInputError(f"{graph.name}: no input sequences to run")
     with tempfile.TemporaryDirectory(prefix=f"edgernn-device-{graph.name}-") as tmp:
@@ -171,9 +194,12 @@ def run_on_device(
         results = tuple(
             simulate_sequence(build, x, max_instructions=max_instructions) for x in xs
         )
-    raw = np.stack([np.frombuffer(r.outputs[build.output.name], "<f4") for r in results])
+    raw = np.stack([np.frombuffer(r.outputs[build.output.name], build.output.dtype)
+                    for r in results])
     steps, width = graph.sequence_length, graph.output_size
     shape = (len(xs), steps, width) if graph.sequential_output else (len(xs), width)
+    raw = raw.reshape(shape).astype(np.dtype(build.output.dtype).newbyteorder("="))
+    outputs = dequantize_outputs(graph, raw) if is_quantized(graph) else raw
     functions: Counter[str] = Counter()
     for result in results:
         functions.update(result.function_cycles)
@@ -182,7 +208,9 @@ def run_on_device(
     return DeviceRun(
         build=build,
         inputs=xs_given,
-        outputs=raw.reshape(shape).astype(np.float32),
+        outputs=np.asarray(outputs, dtype=np.float32),
+        raw_inputs=xs,
+        raw_outputs=raw,
         cycles=tuple(r.region.cycles for r in results),
         instructions=tuple(r.region.instructions for r in results),
         function_cycles=dict(functions.most_common()),

@@ -34,13 +34,17 @@ from pathlib import Path
 from typing import Literal
 
 import jinja2
+import numpy as np
 
 from edgernn import __version__
-from edgernn.codegen import GeneratedModel, generate_c
+from edgernn.codegen import GeneratedModel, generate_c, get_variant
+from edgernn.codegen.registry import get_emitter
 from edgernn.errors import BuildError
 from edgernn.ir.graph import Graph
 from edgernn.ir.kinds import get_kind
+from edgernn.quant.params import graph_variant
 from edgernn.targets.boards import BoardProfile, get_board
+from edgernn.targets.host import ELEMENT_DTYPES
 from edgernn.targets.sizes import KB, SizeReport, measure_elf
 
 #: Language and warning flags of every firmware compile (the board adds the core flags).
@@ -125,14 +129,23 @@ def find_arm_toolchain(cc: str | None = None) -> tuple[str, str]:
     return path, _version_of(path)
 
 
-def weight_arrays(graph: Graph) -> dict[str, tuple[int, ...]]:
-    """C names and shapes of the weight arrays the generated code defines for ``graph``.
+def weight_arrays(graph: Graph, variant: str = "float32") -> dict[str, tuple[int, ...]]:
+    """C names and shapes of the constant arrays the generated code defines for ``graph``.
 
-    The generated ``NAME.c`` names each array ``NAME_<layer>_<weight>`` (see
-    :mod:`edgernn.codegen.generate`); the firmware build checks every one is in the ELF.
+    The generated ``NAME.c`` names each array ``NAME_<layer>_<suffix>`` (see
+    :mod:`edgernn.codegen.generate`): the IR weight names for float32, the emitter's arrays
+    (DSP-layout matrices, biases, multipliers, shifts, row scales) for the quantized variants.
+    The firmware build checks every one is in the ELF and in the requested memory.
     """
     arrays: dict[str, tuple[int, ...]] = {}
+    spec = get_variant(variant)
     for node in graph.nodes:
+        emitter = get_emitter(spec, node)
+        if emitter.arrays is not None:
+            for array in emitter.arrays(node):
+                shape = tuple(int(d) for d in np.shape(array.data))
+                arrays[f"{graph.name}_{node.name}_{array.suffix}"] = shape
+            continue
         shapes = get_kind(node.kind).weight_shapes(node.attrs, node.input_size)
         for wname, shape in shapes.items():
             arrays[f"{graph.name}_{node.name}_{wname}"] = tuple(int(d) for d in shape)
@@ -147,7 +160,7 @@ class BufferSymbol:
         name: symbol name.
         address: run-time address.
         size: bytes.
-        dtype: numpy dtype of its elements (``<f4``, ``<i4``).
+        dtype: numpy dtype of its elements (``<f4``, ``<i4``, ``<i2``, ``<i1``).
     """
 
     name: str
@@ -158,7 +171,7 @@ class BufferSymbol:
     @property
     def count(self) -> int:
         """Number of elements."""
-        return self.size // 4
+        return self.size // np.dtype(self.dtype).itemsize
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,7 @@ def _render_sources(
     }
     harness = _ENV.get_template("firmware_main.c.j2").render(
         **common, macro=model.name.upper(), board=board.name, tokens_input=model.tokens_input,
+        io_type=get_variant(model.variant).element_type, variant=model.variant,
     )
     script = _ENV.get_template("firmware.ld.j2").render(
         **common, board=board, weights=weights, stack_size=stack_bytes, io_section=io_section,
@@ -288,7 +302,7 @@ def _link_error(graph: Graph, board: BoardProfile, message: str, model: Generate
 def build_firmware(
     graph: Graph,
     board: str | Path | BoardProfile = DEFAULT_BOARD,
-    variant: str = "float32",
+    variant: str | None = None,
     opt: str = DEFAULT_OPT,
     weights: Placement = "flash",
     build_dir: str | Path | None = None,
@@ -302,7 +316,8 @@ def build_firmware(
     Args:
         graph: the model IR.
         board: registered board name, profile file path, or profile.
-        variant: code generation variant.
+        variant: code generation variant; default the graph's own (``float32`` unless it was
+            quantized, :func:`edgernn.quant.graph_variant`).
         opt: optimisation level, one of :data:`OPT_LEVELS` (``O2``, ``Os``, ``O3``, ...).
         weights: ``flash`` keeps the weights in flash; ``sram`` copies them to RAM at start-up.
         build_dir: where to build (created); a fresh temporary directory when None, left in
@@ -324,6 +339,7 @@ def build_firmware(
             the board's flash or RAM (the message gives the overflow).
     """
     profile = get_board(board)
+    variant = graph_variant(graph) if variant is None else variant
     if opt not in OPT_LEVELS:
         choices = ", ".join(OPT_LEVELS)
         raise BuildError(f"unknown optimisation level {opt!r} (choose from {choices})")
@@ -338,7 +354,7 @@ def build_firmware(
         else Path(build_dir)
     root.mkdir(parents=True, exist_ok=True)
     model = generate_c(graph, root / "src", variant=variant)
-    arrays = weight_arrays(graph)
+    arrays = weight_arrays(graph, variant)
     _render_sources(model, profile, weights, stack_bytes, io_section, arrays, root)
 
     obj = root / "obj"
@@ -374,7 +390,8 @@ def build_firmware(
     misplaced = [n for n in arrays if not region.contains(symbols[n][0])]
     if misplaced:
         raise BuildError(f"{graph.name}: weights {', '.join(misplaced)} are not in {weights}")
-    in_dtype = "<i4" if model.tokens_input else "<f4"
+    io_dtype = ELEMENT_DTYPES[get_variant(variant).element_type]
+    in_dtype = "<i4" if model.tokens_input else io_dtype
 
     def buffer(name: str, dtype: str) -> BufferSymbol:
         address, size = symbols[name]
@@ -386,7 +403,7 @@ def build_firmware(
         linker_script=root / LINKER_SCRIPT, compiler=compiler, compiler_version=version,
         cflags=cflags, ldflags=(*ldflags, *FIRMWARE_LIBS),
         compiler_output="\n".join(o for o in (compile_output, link_output) if o),
-        input=buffer(INPUT_SYMBOL, in_dtype), output=buffer(OUTPUT_SYMBOL, "<f4"),
+        input=buffer(INPUT_SYMBOL, in_dtype), output=buffer(OUTPUT_SYMBOL, io_dtype),
         status=buffer(STATUS_SYMBOL, "<i4"),
         weight_addresses={n: symbols[n][0] for n in arrays}, sizes=sizes,
     )
