@@ -53,3 +53,21 @@ def test_bench_unknown_variant_is_a_clear_error(tmp_path):
         assert "unknown variant 'int3'" in str(exc)
     else:
         raise AssertionError("an unknown variant must fail")
+
+
+def test_bad_suite_file_is_one_line(tmp_path):
+    from edgernn.bench.suite import SuiteError, load_suite
+
+    suite = tmp_path / "mine.yaml"
+    suite.write_text("name: mine\nmodels: [simple0]\nvariants: [float32]\ncheck_sequences: 0\n")
+    try:
+        load_suite(suite)
+    except SuiteError as exc:
+        assert str(exc).startswith(f"{suite}: check_sequences: Input should be greater than 0")
+    else:
+        raise AssertionError("check_sequences: 0 must be refused")
+    # A suite file given to bench is recognised as a suite, not as a model spec.
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("name: ok\nmodels: [simple0, gru]\nvariants: [int8]\n")
+    plan = plan_from_args([str(ok)])
+    assert plan.models == ("simple0", "gru") and plan.variants == ("int8",)

@@ -20,10 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from edgernn.errors import EdgernnError
+from edgernn.validation import parse_yaml_model
 
 SUITES_PACKAGE = "edgernn.bench.suites"
 DEFAULT_SUITE = "edgemark-rnn"
@@ -88,13 +88,7 @@ def load_suite(path: str | Path) -> Suite:
     """Load and validate a suite file; errors name the file, the field and the problem."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SuiteError(f"{path}: cannot read suite ({exc})") from None
-    try:
-        return Suite.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise SuiteError(f"{path}: {field}: {message}") from None
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SuiteError(f"{path}: cannot read suite ({exc.strerror})") from None
+    return parse_yaml_model(text, Suite, str(path), SuiteError, "a suite")

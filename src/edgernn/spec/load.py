@@ -6,11 +6,9 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from edgernn.errors import SpecError
 from edgernn.spec.schema import ModelSpec
+from edgernn.validation import parse_yaml_model
 
 ZOO_PACKAGE = "edgernn.spec.zoo"
 
@@ -35,38 +33,9 @@ def resolve_spec_path(name_or_path: str | Path) -> Path:
     )
 
 
-def _location(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc if not str(part).startswith("function-after"))
-
-
 def parse_spec(text: str, source: str = "<spec>") -> ModelSpec:
     """Parse and validate spec YAML text; errors name ``source``, the field and the problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise SpecError(
-            f"{source}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
-    if not isinstance(data, dict):
-        raise SpecError(f"{source}: a spec must be a YAML mapping, got {type(data).__name__}")
-    try:
-        return ModelSpec.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = _location(first["loc"]) or "(top level)"
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif first["type"] == "union_tag_invalid":
-            message = (
-                f"unknown layer type {first['input'].get('type')!r}"
-                if isinstance(first.get("input"), dict)
-                else message
-            )
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise SpecError(f"{source}: {field}: {message}{more}") from None
+    return parse_yaml_model(text, ModelSpec, source, SpecError, "a spec")
 
 
 def load_spec(name_or_path: str | Path) -> ModelSpec:

@@ -16,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from edgernn.errors import EdgernnError
+from edgernn.validation import parse_yaml_model
 
 if TYPE_CHECKING:  # the simulator is only imported when a profile is turned into its types
     from edgernn.sim import MemoryMap, MemoryTiming
@@ -247,10 +247,6 @@ class BoardProfile(_Strict):
         return MemoryTiming.model_validate(self.memory.timing.model_dump())
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc if not str(part).startswith("function-"))
-
-
 def parse_board(text: str, source: str = "<board>") -> BoardProfile:
     """Parse and validate board profile YAML.
 
@@ -258,26 +254,7 @@ def parse_board(text: str, source: str = "<board>") -> BoardProfile:
         BoardError: not YAML, not a mapping, or a field is missing or invalid; the message
             names ``source``, the field and the problem.
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise BoardError(
-            f"{source}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
-    if not isinstance(data, dict):
-        raise BoardError(f"{source}: a board profile must be a YAML mapping")
-    try:
-        return BoardProfile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = _location(first["loc"]) or "(top level)"
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown key"
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise BoardError(f"{source}: {field}: {message}{more}") from None
+    return parse_yaml_model(text, BoardProfile, source, BoardError, "a board profile")
 
 
 def load_board_file(path: str | Path) -> BoardProfile:
