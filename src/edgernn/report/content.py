@@ -317,12 +317,15 @@ DEFINITIONS: list[tuple[str, str]] = [
               "range (max − min) of y_float."),
     ("Exe (ms)", "time of one inference: cycles / CPU clock."),
     ("Flash, RAM", "whole firmware image (runtime and startup included), kB of 1024 bytes; RAM "
-                   "is static data (.data, .bss) plus the measured stack."),
+                   "is static data (.data, .bss, weights copied to SRAM), the harness's "
+                   "input/output buffers and the measured peak stack."),
     ("Cycles/MAC", "cycles per matrix MAC."),
     ("Δ vs float", "change of the task metric against the float model, survey (Rezk et al. "
                    "2020) Eq. 22: (−1)^α · (V_a − V_b) / V_b · 100, α = 1 for MSE (lower is "
                    "better), 0 for accuracy; positive means better than float."),
-    ("Energy", "run-mode current × supply voltage × execution time (board profile figures)."),
+    ("Energy", "run-mode current × supply voltage × execution time, an estimate from the "
+               "board profile's cited run current (see its power.note; for nucleo-l4r5zi a "
+               "lower bound)."),
     ("GOP/s", "effective throughput, survey Eq. 25: Q_eff = n_op · n_steps / t_comp with "
               "n_op = 2 × matrix MACs per step."),
     ("GOP/s/W", "energy efficiency Q_eff / P, P = run-mode current × supply voltage (survey, "
