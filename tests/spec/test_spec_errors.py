@@ -37,7 +37,7 @@ def test_valid_spec_parses_with_defaults():
         (VALID.replace("units: 8", "units: eight"), "layers.0.lstm.units: Input should be a valid integer"),
         (VALID.replace("sequence_length: 10\n", ""), "sequence_length: Field required"),
         (VALID.replace("sequence_length: 10", "sequence_length: 10\ncolour: red"), "colour: unknown key"),
-        (VALID.replace("units: 8}", "units: 8, peephole: true}"), "layers.0.lstm.peephole: unknown key"),
+        (VALID.replace("units: 8}", "units: 8, dropout: 0.1}"), "layers.0.lstm.dropout: unknown key"),
         (VALID.replace("activation: linear", "activation: swish"), "layers.1.dense.activation: Input should be"),
         (VALID.replace("{features: 4}", "{vocabulary: 65}"), "input: give 'features', or both"),
         ("[1, 2]", "a spec must be a YAML mapping"),

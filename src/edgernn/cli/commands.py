@@ -64,6 +64,45 @@ def info(
     )
 
 
+def cost(
+    spec: str = typer.Argument(..., help=SPEC_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """The survey's Table 3 costs of each layer next to the IR's and golden model's counts."""
+    from edgernn.ir import build_graph
+    from edgernn.ir.cost import QUANTITIES, survey_costs
+    from edgernn.spec import load_spec
+
+    graph = build_graph(load_spec(spec))
+    costs = survey_costs(graph)
+    if as_json:
+        print(json.dumps({"model": graph.name} | costs.as_dict(), indent=2))
+        return
+    steps = graph.sequence_length
+    table = Table(title=f"{graph.name}: per step (x{steps} per sequence for operations)",
+                  title_justify="left")
+    for column in ("layer", "Table 3 row", "quantity", "survey", "measured", "per sequence",
+                   ""):
+        table.add_column(column, justify="right" if column in ("survey", "measured",
+                                                             "per sequence") else "left")
+    for layer in costs.layers:
+        for q in layer.quantities:
+            scale = 1 if q.name in ("weights", "biases") else steps
+            first = q.name == QUANTITIES[0]
+            table.add_row(layer.name if first else "", layer.row if first else "", q.name,
+                          str(q.survey), str(q.measured), str(q.measured * scale),
+                          "" if q.agrees else f"DIFFERS {q.note}".strip())
+        table.add_section()
+    for name in QUANTITIES:
+        q = costs.total(name)
+        scale = 1 if name in ("weights", "biases") else steps
+        table.add_row("total" if name == QUANTITIES[0] else "", "", name, str(q.survey),
+                      str(q.measured), str(q.measured * scale), "" if q.agrees else "DIFFERS")
+    console.print(table)
+    console.print("survey: Rezk et al. 2020, Table 3; measured: weights/biases from the IR, "
+                  "operations counted in the golden model's cell (docs/counting.md).")
+
+
 def train(
     spec: str = typer.Argument(..., help=SPEC_HELP),
     output: Path = typer.Option(..., "-o", "--output", help="Run directory to write."),
@@ -271,7 +310,7 @@ def register(app: typer.Typer) -> None:
     """Add every command to ``app``."""
     from edgernn.cli.results_commands import report, results_app
 
-    for command in (info, train, generate, check, bench, sim, report):
+    for command in (info, cost, train, generate, check, bench, sim, report):
         app.command()(command)
     app.command("import")(import_model)
     app.add_typer(results_app)

@@ -62,7 +62,8 @@ def aligned_matrices(graph: Graph) -> list[str]:
     for node in graph.nodes:
         shapes = get_kind(node.kind).weight_shapes(node.attrs, node.input_size)
         for wname, shape in shapes.items():
-            if wname in _MATRIX_SPLITS.get(node.kind, {}) and offset % LINE_BYTES == 0:
+            if (wname in _MATRIX_SPLITS.get(node.kind, {}) and len(shape) == 2
+                    and offset % LINE_BYTES == 0):
                 names.append(f"{graph.name}_{node.name}_{wname}")
             offset += 4 * int(np.prod(shape))
     return names
@@ -116,6 +117,8 @@ _MATRIX_SPLITS: dict[str, dict[str, Callable[[Node], tuple[int, ...]]]] = {
     "rnn": {"w_x": lambda node: (), "w_h": lambda node: ()},
     "lstm": {"w_x": lambda node: (), "w_h": lambda node: ()},
     "gru": {"w_x": lambda node: (2 * _units(node),), "w_h": lambda node: (2 * _units(node),)},
+    # p_i, p_f, p_o are matrices only for full peepholes (vectors, written as stored, else)
+    "lstmp": {name: lambda node: () for name in ("w_x", "w_h", "w_p", "p_i", "p_f", "p_o")},
 }
 
 
@@ -127,7 +130,7 @@ def _arrays(node: Node) -> list[CArray]:
     for wname, shape in shapes.items():
         data = np.asarray(node.w(wname), dtype=np.float32)
         dims = "x".join(str(d) for d in shape)
-        if wname in splits:
+        if wname in splits and len(shape) == 2:
             cuts = splits[wname](node)
             parts = np.split(data, cuts, axis=0)
             data = np.concatenate([to_row_blocks(part) for part in parts])
@@ -152,6 +155,20 @@ def _dense_context(node: Node) -> dict[str, Any]:
 
 def _recurrent_context(node: Node) -> dict[str, Any]:
     return {"input_projected": input_projected(node.attrs)}
+
+
+_PEEPHOLES: dict[str | None, str] = {
+    None: "EDGERNN_PEEPHOLE_NONE",
+    "diagonal": "EDGERNN_PEEPHOLE_DIAGONAL",
+    "full": "EDGERNN_PEEPHOLE_FULL",
+}
+
+
+def _lstmp_context(node: Node) -> dict[str, Any]:
+    return {
+        "peephole": _PEEPHOLES[node.attrs.get("peephole")],
+        "proj_size": int(node.attrs.get("projection") or 0),
+    }
 
 
 def _gru_context(node: Node) -> dict[str, Any]:
@@ -221,5 +238,19 @@ register_emitter(
         context=_gru_context,
         arrays=_arrays,
         input_projected=True,
+    ),
+)
+
+register_emitter(
+    "float32",
+    LayerEmitter(
+        kind="lstmp",
+        template="float32/lstmp.c.j2",
+        functions=("edgernn_lstmp_step_f32",),
+        state=lambda node: get_kind("lstmp").state_sizes(node.attrs),
+        scratch=lambda node: 5 * _units(node),
+        scratch_macro=lambda node: f"EDGERNN_LSTMP_STEP_F32_BUFFER_SIZE({_units(node)})",
+        context=_lstmp_context,
+        arrays=_arrays,
     ),
 )

@@ -163,6 +163,10 @@ def _integer_context(flavour: IntegerFlavour):
     return context
 
 
+S8_CHUNK_ROWS = 64
+"""EDGERNN_S8_CHUNK_ROWS of edgernn_types_int.h: rows the int8 gate kernels sum at a time."""
+
+
 def _scratch(kind: str, flavour: IntegerFlavour):
     """Python twin of EDGERNN_<KIND>_<SFX>_BUFFER_SIZE (int32 words)."""
 
@@ -171,16 +175,28 @@ def _scratch(kind: str, flavour: IntegerFlavour):
 
     s8 = flavour.suffix == "s8"
 
+    def acc(rows: int) -> int:  # EDGERNN_S8_ACC_WORDS: the s8 gate kernels sum in chunks
+        return min(rows, S8_CHUNK_ROWS) if s8 else rows
+
     def scratch(node: Node) -> int:
         n_in, u = node.input_size, int(node.attrs["units"])
-        xw = words(n_in) if s8 else 0
-        if kind == "rnn":
-            return u + xw + (2 * words(u) if s8 else words(u))
+        if not s8:
+            if kind == "rnn":
+                return u + words(u)
+            if kind == "lstm":
+                return 4 * u + words(u) + words(4 * u)
+            if kind == "gru":
+                return 3 * u + words(u) + 2 * words(3 * u)
+            return u + words(u)  # dense
+        xw = words(n_in)
+        if kind == "rnn":  # EDGERNN_RNN_S8_ACC_WORDS: one chunk of about half the units
+            chunk = min(u, max(4, min(S8_CHUNK_ROWS, (u + 7) // 8 * 4)))
+            return chunk + xw + words(u) + words(chunk)
         if kind == "lstm":
-            return 4 * u + xw + words(u) + words(4 * u)
-        if kind == "gru":
-            return 3 * u + xw + words(u) + 2 * words(3 * u)
-        return u + xw + words(u)  # dense
+            return acc(4 * u) + xw + words(u) + words(4 * u)
+        if kind == "gru":  # an even units count keeps only hs_n of the recurrent part
+            return acc(3 * u) + xw + words(u) + words(3 * u) + words(3 * u if u % 2 else u)
+        return u + xw  # dense
 
     return scratch
 

@@ -19,9 +19,10 @@ def node_plan(spec: ModelSpec) -> list[tuple[str, str, dict, int]]:
     else:
         width = int(spec.input.features)
     for index, layer in enumerate(spec.layers):
-        attrs = layer.model_dump(exclude={"type"})
-        plan.append((f"{layer.type}_{index}", layer.type, attrs, width))
-        width = get_kind(layer.type).output_size(attrs, width)
+        # unset optional fields (an LSTM's peephole, projection) are not attributes
+        attrs = layer.model_dump(exclude={"type"}, exclude_none=True)
+        plan.append((f"{layer.type}_{index}", layer.ir_kind, attrs, width))
+        width = get_kind(layer.ir_kind).output_size(attrs, width)
     return plan
 
 

@@ -5,7 +5,8 @@ Canonical weight layout (every importer and trainer converts to it at the edge):
 * matrices are stored output-major, shape ``(outputs, inputs)``, so that ``y = W @ x`` and a
   C matrix-vector kernel walks one contiguous row per output;
 * gate blocks are stacked along the output axis in a fixed order:
-  LSTM ``i, f, g, o`` (input, forget, cell candidate, output: the Keras and PyTorch order);
+  LSTM ``i, f, g, o`` (input, forget, cell candidate, output: the Keras and PyTorch order;
+  also for ``lstmp``, the LSTM with peepholes ``p_i, p_f, p_o`` and/or a projection ``w_p``);
   GRU ``z, r, n`` (update, reset, candidate: the Keras order; PyTorch's is ``r, z, n``);
 * GRU with ``reset_after`` keeps two biases (``b_x`` input side, ``b_h`` recurrent side), as
   Keras and PyTorch do; without it, one bias ``b``.
@@ -179,6 +180,49 @@ register_kind(
             nonlinear=5 * a["units"],
         ),
         input_projection=InputProjection(gates=4, bias=lambda a: "b"),
+    )
+)
+
+
+def _lstmp_width(a: dict) -> int:
+    """Values of ``h``: the projection size, or the units without a projection."""
+    return int(a.get("projection") or a["units"])
+
+
+def _lstmp_shapes(a: dict, n_in: int) -> Shapes:
+    u, r = int(a["units"]), _lstmp_width(a)
+    out: Shapes = {"w_x": (4 * u, n_in), "w_h": (4 * u, r), "b": (4 * u,)}
+    peephole = a.get("peephole")
+    if peephole is not None:
+        shape = (u,) if peephole == "diagonal" else (u, u)
+        out |= {"p_i": shape, "p_f": shape, "p_o": shape}
+    if a.get("projection"):
+        out["w_p"] = (r, u)
+    return out
+
+
+def _lstmp_ops(a: dict, n_in: int) -> OpCounts:
+    # As lstm: 4 gates W x + W_h h + b (2 adds each), c = f*c + i*g (3), m = o*tanh(c) (1).
+    # Diagonal peepholes: p*c and its add, 2 per unit for each of i, f, o (6); full: P c is 3
+    # more matrices (MACs) and one add per gate row (3). Projection h = W_p m: MACs only.
+    u, r = int(a["units"]), _lstmp_width(a)
+    peephole = a.get("peephole")
+    macs = 4 * u * (n_in + r) + (3 * u * u if peephole == "full" else 0)
+    if a.get("projection"):
+        macs += r * u
+    extra = {None: 0, "diagonal": 6, "full": 3}[peephole]
+    return OpCounts(macs=macs, elementwise=(12 + extra) * u, nonlinear=5 * u)
+
+
+register_kind(
+    LayerKind(
+        name="lstmp",
+        recurrent=True,
+        weight_shapes=_lstmp_shapes,
+        output_size=lambda a, n_in: _lstmp_width(a),
+        state_sizes=lambda a: {"h": _lstmp_width(a), "c": a["units"]},
+        op_counts=_lstmp_ops,
+        # no input_projection: fold_embedding_projection leaves an lstmp node alone
     )
 )
 

@@ -254,3 +254,78 @@ class GruResetBeforeLayer(IrLayer):
     def export(self) -> dict[str, np.ndarray]:
         """``w_x``, ``w_h``, ``b`` (already canonical)."""
         return {"w_x": _numpy(self.w_x), "w_h": _numpy(self.w_h), "b": _numpy(self.b)}
+
+
+@register_torch_layer("lstmp")
+class LstmProjectionLayer(_FusedRecurrent):
+    """LSTM with a projection layer and no peephole (fused ``nn.LSTM`` with ``proj_size``).
+
+    ``w_p`` is PyTorch's ``weight_hr_l0`` (proj, units); ``w_h`` is ``(4 units, proj)`` in
+    both layouts. A node with peepholes gets :class:`LstmPeepholeLayer` (PyTorch has none).
+    """
+
+    @classmethod
+    def from_node(cls, node: Node) -> IrLayer:
+        """Build from an ``lstmp`` node; with a peephole, a :class:`LstmPeepholeLayer`."""
+        if node.attrs.get("peephole") is not None:
+            return LstmPeepholeLayer.from_node(node)
+        rnn = nn.LSTM(node.input_size, node.attrs["units"], batch_first=True,
+                      proj_size=node.attrs["projection"])
+        b = node.w("b")
+        layer = cls(rnn, node.w("w_x"), node.w("w_h"), b, np.zeros_like(b))
+        _copy(rnn.weight_hr_l0, node.w("w_p"))
+        return layer
+
+    def export(self) -> dict[str, np.ndarray]:
+        """``w_x``, ``w_h``, ``b = b_ih + b_hh``, ``w_p``."""
+        w_x, w_h, b_ih, b_hh = self._torch_weights()
+        return {"w_x": w_x, "w_h": w_h, "b": b_ih + b_hh, "w_p": _numpy(self.rnn.weight_hr_l0)}
+
+
+class LstmPeepholeLayer(IrLayer):
+    """LSTM with diagonal or full peepholes, optionally a projection (custom cell).
+
+    i = σ(W_xi x + W_hi h + p_i c + b_i), f likewise, g = tanh(W_xg x + W_hg h + b_g),
+    c' = f c + i g, o = σ(W_xo x + W_ho h + p_o c' + b_o), h' = W_p (o tanh(c')) (or without
+    W_p); ``p c`` is elementwise (diagonal) or a matrix product (full), as the golden cell.
+    """
+
+    def __init__(self, weights: dict[str, np.ndarray], peephole: str) -> None:
+        super().__init__()
+        self.peephole = peephole
+        self.names = tuple(weights)
+        self.weights = nn.ParameterDict({k: _param(v) for k, v in weights.items()})
+        self.units = weights["b"].shape[0] // 4
+
+    @classmethod
+    def from_node(cls, node: Node) -> LstmPeepholeLayer:
+        """Build from an ``lstmp`` node with a peephole (weights as its kind lists them)."""
+        return cls({k: node.w(k) for k in node.weights}, node.attrs["peephole"])
+
+    def _peep(self, name: str, c: torch.Tensor) -> torch.Tensor:
+        p = self.weights[name]
+        return c * p if self.peephole == "diagonal" else c @ p.T
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """All steps' outputs (``h``), from zero state."""
+        w = self.weights
+        u = self.units
+        xs = x @ w["w_x"].T + w["b"]
+        h = x.new_zeros(x.shape[0], w["w_h"].shape[1])
+        c = x.new_zeros(x.shape[0], u)
+        outputs = []
+        for t in range(x.shape[1]):
+            z = xs[:, t] + h @ w["w_h"].T
+            i = torch.sigmoid(z[:, :u] + self._peep("p_i", c))
+            f = torch.sigmoid(z[:, u : 2 * u] + self._peep("p_f", c))
+            c = f * c + i * torch.tanh(z[:, 2 * u : 3 * u])
+            o = torch.sigmoid(z[:, 3 * u :] + self._peep("p_o", c))
+            h = o * torch.tanh(c)
+            if "w_p" in w:
+                h = h @ w["w_p"].T
+            outputs.append(h)
+        return torch.stack(outputs, dim=1)
+
+    def export(self) -> dict[str, np.ndarray]:
+        """The canonical weights (already in that layout)."""
+        return {k: _numpy(self.weights[k]) for k in self.names}

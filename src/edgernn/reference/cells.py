@@ -110,3 +110,36 @@ def gru_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State
         n = np.tanh(xs[:, 2 * u :] + _matvec(w_h[2 * u :], r * h_prev))
     h = (z * h_prev + (F32(1.0) - z) * n).astype(F32)
     return h, {"h": h}
+
+
+def _peephole(node: Node, pre: np.ndarray, name: str, c: np.ndarray) -> np.ndarray:
+    """``pre + p * c`` (diagonal peephole), ``pre + P c`` (full) or ``pre`` (none)."""
+    peephole = node.attrs.get("peephole")
+    if peephole is None:
+        return pre
+    if peephole == "diagonal":
+        return pre + node.w(name) * c
+    return pre + _matvec(node.w(name), c)
+
+
+@register_cell("lstmp")
+def lstmp_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    """LSTM with peepholes and/or a projection layer (survey Section III-B2, III-B4).
+
+    ``i = σ(W_xi x + W_hi h + p_i c + b_i)``, ``f`` likewise, ``g = tanh(W_xg x + W_hg h + b_g)``,
+    ``c' = f c + i g``, ``o = σ(W_xo x + W_ho h + p_o c' + b_o)``, ``m = o tanh(c')`` and
+    ``h' = W_p m`` with a projection (else ``h' = m``). ``p_* c`` is elementwise for diagonal
+    peepholes and a matrix-vector product for full ones. The peephole term joins the gate's
+    product sum before the bias (the order the survey's operation counts assume).
+    """
+    c_prev = state["c"]
+    pre = _matvec(node.w("w_x"), x) + _matvec(node.w("w_h"), state["h"])
+    pre_i, pre_f, pre_g, pre_o = np.split(pre, 4, axis=-1)
+    b_i, b_f, b_g, b_o = np.split(node.w("b"), 4)
+    i = sigmoid(_peephole(node, pre_i, "p_i", c_prev) + b_i)
+    f = sigmoid(_peephole(node, pre_f, "p_f", c_prev) + b_f)
+    c = f * c_prev + i * np.tanh(pre_g + b_g)
+    o = sigmoid(_peephole(node, pre_o, "p_o", c) + b_o)
+    m = o * np.tanh(c)
+    h = _matvec(node.w("w_p"), m) if node.attrs.get("projection") else m
+    return h.astype(F32), {"h": h.astype(F32), "c": c.astype(F32)}

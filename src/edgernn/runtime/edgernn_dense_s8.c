@@ -18,8 +18,6 @@ void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input,
     const int32_t zp = params->output_zero_point;
     int32_t *const acc = scratch;
     int16_t *const x = (int16_t *)(void *)(scratch + units);
-    int16_t *const pre = (int16_t *)(void *)(scratch + units +
-                                             EDGERNN_I16_WORDS(params->input_size));
     int32_t j;
 
     edgernn_widen_s8(input, x, params->input_size);
@@ -32,20 +30,17 @@ void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input,
         edgernn_softmax_s8(acc, units, output);
         return;
     case EDGERNN_ACT_SIGMOID:
-    case EDGERNN_ACT_TANH:
+    case EDGERNN_ACT_TANH: {
+        const int16_t *const table = (params->activation == EDGERNN_ACT_SIGMOID)
+                                         ? edgernn_sigmoid_table_s16
+                                         : edgernn_tanh_table_s16;
         for (j = 0; j < units; ++j) {
-            pre[j] = (int16_t)edgernn_sat16(acc[j]);
-        }
-        if (params->activation == EDGERNN_ACT_SIGMOID) {
-            edgernn_sigmoid_s16(pre, pre, units);
-        } else {
-            edgernn_tanh_s16(pre, pre, units);
-        }
-        for (j = 0; j < units; ++j) {
+            const int32_t t = edgernn_lut_q15(table, edgernn_sat16(acc[j]));
             output[j] = (int8_t)edgernn_sat8(
-                edgernn_requantize(pre[j], params->output_multiplier, params->output_shift) + zp);
+                edgernn_requantize(t, params->output_multiplier, params->output_shift) + zp);
         }
         return;
+    }
     case EDGERNN_ACT_RELU:
     case EDGERNN_ACT_LINEAR:
     default:

@@ -54,7 +54,8 @@ static inline int32_t edgernn_sat32(int64_t x)
  * product's high bits without a 64-bit shift or any saturation: with p = acc * multiplier,
  * floor((p + 2^(30+s)) / 2^(31+s)) = ((p >> 31) >> (s - 1)) + 1) >> 1, where p >> 31 fits
  * 32 bits because |p| < 2^62 (identity floor((floor(a/b) + 1) / 2) = floor((a + b) / 2b)).
- * On a Cortex-M4 that is SMULL, LSR/ORR, ASR, ADD, ASR.
+ * For shift >= 2 the same is ((p >> 32) >> (s - 2) + 1) >> 1, the high word of SMULL
+ * directly: on a Cortex-M4 SMULL, ASR, ADD, ASR.
  */
 #if defined(__GNUC__)
 #define EDGERNN_NOINLINE __attribute__((noinline, unused))
@@ -74,12 +75,24 @@ static EDGERNN_NOINLINE int32_t edgernn_requantize_wide(int32_t acc, int32_t mul
 
 static inline int32_t edgernn_requantize(int32_t acc, int32_t multiplier, int32_t shift)
 {
-    if (EDGERNN_LIKELY(shift >= 1)) {
+    if (EDGERNN_LIKELY(shift >= 2)) {
+        /* p >> (30 + s) == (p >> 32) >> (s - 2): the high word of SMULL, no LSL/ORR. */
+        const int32_t high32 = (int32_t)(((int64_t)acc * (int64_t)multiplier) >> 32);
+        return ((high32 >> (shift - 2)) + 1) >> 1;
+    }
+    if (shift == 1) {
         const int64_t product = (int64_t)acc * (int64_t)multiplier;
         const int32_t high = (int32_t)(product >> 31);
-        return ((high >> (shift - 1)) + 1) >> 1;
+        return (high + 1) >> 1;
     }
     return edgernn_requantize_wide(acc, multiplier, shift);
+}
+
+/** sat16(x >> n) of a 64-bit value (equal to sat16(sat32(x >> n))). */
+static inline int32_t edgernn_sat16_64(int64_t x, int32_t n)
+{
+    const int64_t y = x >> n;
+    return y < -32768 ? -32768 : (y > 32767 ? 32767 : (int32_t)y);
 }
 
 /** (x + 2^(n-1)) >> n for n >= 1 (round half up); x for n == 0. */
@@ -89,6 +102,12 @@ static inline int32_t edgernn_rshift_round(int32_t x, int32_t n)
         return x;
     }
     return (int32_t)(((int64_t)x + ((int64_t)1 << (n - 1))) >> n);
+}
+
+/** edgernn_rshift_round in 32 bits, for n >= 1 and x + 2^(n-1) known to fit int32. */
+static inline int32_t edgernn_rshift_round32(int32_t x, int32_t n)
+{
+    return (x + (1 << (n - 1))) >> n;
 }
 
 /** 64-bit (x + 2^(n-1)) >> n for n >= 1, x for n == 0, saturated to int32. */
@@ -104,14 +123,36 @@ static inline int32_t edgernn_rshift_round64(int64_t x, int32_t n)
  * Interpolated look-up of a 257-entry Q0.15 table over [-8, 8] at a Q3.12 input:
  * u = x + 32768, i = u >> 8, f = u & 255, y = T[i] + (((T[i+1] - T[i]) * f + 128) >> 8).
  */
-static inline int16_t edgernn_lut_q15(const int16_t *table, int16_t x)
+static inline int16_t edgernn_lut_q15(const int16_t *table, int32_t x)
 {
-    const int32_t u = (int32_t)x + 32768;
+    const int32_t u = x + 32768; /* x in [-32768, 32767] */
     const int32_t i = u >> 8;
     const int32_t f = u & 255;
     const int32_t t0 = table[i];
     const int32_t t1 = table[i + 1];
     return (int16_t)(t0 + (((t1 - t0) * f + 128) >> 8));
+}
+
+/**
+ * exp of a non-positive Q.11 difference d to Q0.15 from edgernn_exp_table_s32 (edgernn_exp_s32,
+ * inline for the softmax loops): 0 below -16; u = d + 32768, i = u >> 7, f = u & 127,
+ * e = T[256] if i == 256 else T[i] + (((T[i+1] - T[i]) * f + 64) >> 7).
+ */
+static inline int32_t edgernn_exp_q15(const uint16_t *table, int32_t d)
+{
+    int32_t u;
+    int32_t i;
+    int32_t t0;
+    if (d < -32768) {
+        return 0;
+    }
+    u = (d > 0 ? 0 : d) + 32768;
+    i = u >> 7;
+    if (i >= 256) {
+        return table[256];
+    }
+    t0 = table[i];
+    return t0 + ((((int32_t)table[i + 1] - t0) * (u & 127) + 64) >> 7);
 }
 
 #endif /* EDGERNN_FIXED_POINT_H */

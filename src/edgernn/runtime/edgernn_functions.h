@@ -75,6 +75,10 @@ void edgernn_rnn_step_f32(const edgernn_rnn_params_f32 *params, edgernn_rnn_stat
 void edgernn_lstm_step_f32(const edgernn_lstm_params_f32 *params, edgernn_lstm_state_f32 *state,
                            const float *input, float *scratch);
 
+/** One step of an LSTM with peepholes and/or a projection; new h and c left in the state. */
+void edgernn_lstmp_step_f32(const edgernn_lstmp_params_f32 *params,
+                            edgernn_lstmp_state_f32 *state, const float *input, float *scratch);
+
 /** One GRU step (either reset mode, see edgernn_gru_params_f32); new h left in state->h. */
 void edgernn_gru_step_f32(const edgernn_gru_params_f32 *params, edgernn_gru_state_f32 *state,
                           const float *input, float *scratch);

@@ -36,7 +36,8 @@ void edgernn_matvec_acc_w8f32(const edgernn_matrix_w8 *mat, const float *vec, in
 
 /* ---- gates -------------------------------------------------------------------------------- */
 
-/** out[r] = sat16(requantize(W vec + bias)) for rows [0, rows) of proj; acc: rows words. */
+/** out[r] = sat16(requantize(W vec + bias)) for rows [0, rows) of proj;
+ * acc: EDGERNN_S8_ACC_WORDS(rows) words. */
 void edgernn_project_s8(const edgernn_projection_params *proj, const int16_t *vec, int32_t rows,
                         int32_t cols, int32_t *acc, int16_t *out);
 
@@ -44,10 +45,16 @@ void edgernn_project_s8(const edgernn_projection_params *proj, const int16_t *ve
 void edgernn_project_s16(const edgernn_projection_params *proj, const int16_t *vec,
                          int32_t rows, int32_t cols, int32_t *acc, int16_t *out);
 
-/** out = sat16(project(x) + project(h)): stacked Q3.12 gate pre-activations; acc: rows words. */
+/**
+ * out = act(sat16(project(x) + project(h))): stacked Q3.12 gate pre-activations, each gate of
+ * gate_rows rows mapped to Q0.15 by its table (edgernn_sigmoid_table_s16 or
+ * edgernn_tanh_table_s16) or left in Q3.12 (NULL; tables NULL: every gate);
+ * acc: EDGERNN_S8_ACC_WORDS(rows) words.
+ */
 void edgernn_gates_s8(const edgernn_projection_params *x_proj, const int16_t *x,
                       int32_t input_size, const edgernn_projection_params *h_proj,
-                      const int16_t *h, int32_t hidden_size, int32_t rows, int32_t *acc,
+                      const int16_t *h, int32_t hidden_size, int32_t rows,
+                      const int16_t *const *tables, int32_t gate_rows, int32_t *acc,
                       int16_t *out);
 
 /** edgernn_gates_s8 with the 64-bit accumulation of edgernn_matvec_s16. */
@@ -69,14 +76,21 @@ void edgernn_sigmoid_s16(const int16_t *in, int16_t *out, int32_t size);
 /** out = tanh(in), Q3.12 -> Q0.15 by table (in and out may alias). */
 void edgernn_tanh_s16(const int16_t *in, int16_t *out, int32_t size);
 
+/** The 257-entry Q0.15 tables of edgernn_sigmoid_s16 / edgernn_tanh_s16 (edgernn_lut_q15), for
+ * kernels that apply the activation inside their own element loop. */
+extern const int16_t edgernn_sigmoid_table_s16[257];
+extern const int16_t edgernn_tanh_table_s16[257];
+/** The 257-entry Q0.15 exp table of edgernn_exp_s32 (edgernn_exp_q15). */
+extern const uint16_t edgernn_exp_table_s32[257];
+
 /** exp(d) in Q0.15 of a non-positive Q.11 difference d (0 below -16). */
 int32_t edgernn_exp_s32(int32_t d);
 
-/** int8 softmax of int32 Q.11 logits: scale 1/256, zero point -128. */
-void edgernn_softmax_s8(const int32_t *logits, int32_t size, int8_t *out);
+/** int8 softmax of int32 Q.11 logits (overwritten with the exps): scale 1/256, zp -128. */
+void edgernn_softmax_s8(int32_t *logits, int32_t size, int8_t *out);
 
-/** int16 softmax of int32 Q.11 logits: scale 2^-15, zero point 0. */
-void edgernn_softmax_s16(const int32_t *logits, int32_t size, int16_t *out);
+/** int16 softmax of int32 Q.11 logits (overwritten with the exps): scale 2^-15, zp 0. */
+void edgernn_softmax_s16(int32_t *logits, int32_t size, int16_t *out);
 
 /** out[i] = in[i], int8 sign-extended to int16. */
 void edgernn_widen_s8(const int8_t *in, int16_t *out, int32_t size);

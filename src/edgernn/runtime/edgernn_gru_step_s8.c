@@ -9,7 +9,8 @@
  *   h = sat8(requantize(rshift_round(z h15 + (32768 - z) n, 15), output_multiplier,
  *                       output_shift) + zp)
  * Scratch: EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) words:
- *   acc (3 units words) | x as int16 | h (or r h) as int16 | xs (3 units int16) | hs (3 units).
+ *   acc (EDGERNN_S8_ACC_WORDS(3 units) words) | x as int16 | h (or r h) as int16 |
+ *   xs (3 units int16; z, r in Q0.15) | hs (3 units int16; for an even units count only hs_n).
  */
 #include "edgernn_functions_int.h"
 
@@ -21,47 +22,74 @@ void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     const int32_t units = params->units;
     const int32_t n_in = params->input_size;
     const int32_t zp = params->h_zero_point;
+    const int32_t acc_words = EDGERNN_S8_ACC_WORDS(3 * units);
     int32_t *const acc = scratch;
-    int16_t *const x = (int16_t *)(void *)(scratch + 3 * units);
-    int16_t *const hw = (int16_t *)(void *)(scratch + 3 * units + EDGERNN_I16_WORDS(n_in));
-    int16_t *const xs = (int16_t *)(void *)(scratch + 3 * units + EDGERNN_I16_WORDS(n_in) +
+    int16_t *const x = (int16_t *)(void *)(scratch + acc_words);
+    int16_t *const hw = (int16_t *)(void *)(scratch + acc_words + EDGERNN_I16_WORDS(n_in));
+    int16_t *const xs = (int16_t *)(void *)(scratch + acc_words + EDGERNN_I16_WORDS(n_in) +
                                             EDGERNN_I16_WORDS(units));
-    int16_t *const hs = xs + 2 * EDGERNN_I16_WORDS(3 * units);
+    int16_t *const hs = xs + 2 * EDGERNN_I16_WORDS(3 * units); /* hs_n only if units is even */
     int16_t *const z = xs;
     int16_t *const r = xs + units;
     int16_t *const n = xs + 2 * units;
+    int16_t *hs_n;
+    const int32_t state_multiplier = params->state_multiplier;
+    const int32_t state_shift = params->state_shift;
+    const int32_t output_multiplier = params->output_multiplier;
+    const int32_t output_shift = params->output_shift;
+    /* the state multiplier is usually above 1/2 (shift <= 0): requantize's 64-bit path,
+     * inline here with its rounding constant and shift hoisted; sat16(sat32(v)) = sat16(v) */
+    const int32_t state_bits = 31 + state_shift;
+    const int64_t state_round = (int64_t)1 << (state_bits - 1);
     int8_t *const h = state->h;
     int32_t j;
 
     edgernn_widen_s8(input, x, n_in);
     edgernn_widen_s8(h, hw, units);
-    edgernn_project_s8(&params->x, x, 3 * units, n_in, acc, xs);
-    edgernn_project_s8(&params->h, hw, params->reset_after ? 3 * units : 2 * units, units, acc,
-                       hs);
-    for (j = 0; j < 2 * units; ++j) {
-        xs[j] = (int16_t)edgernn_sat16(xs[j] + hs[j]);
-    }
-    edgernn_sigmoid_s16(xs, xs, 2 * units); /* z and r are adjacent */
-    if (params->reset_after) {
-        for (j = 0; j < units; ++j) {
-            n[j] = (int16_t)edgernn_sat16(
-                n[j] + edgernn_rshift_round(r[j] * hs[2 * units + j], 15));
+    if (units % 2 == 0) {
+        /* z, r = sigmoid(xs + hs) straight from the gate kernel (rows 2 units: whole blocks),
+         * then the n rows of both projections; hs holds only hs_n */
+        static const int16_t *const tables[2] = {edgernn_sigmoid_table_s16,
+                                                 edgernn_sigmoid_table_s16};
+        const edgernn_projection_params xn = edgernn_projection_rows_s8(&params->x, 2 * units,
+                                                                        n_in);
+        edgernn_gates_s8(&params->x, x, n_in, &params->h, hw, units, 2 * units, tables, units,
+                         acc, xs);
+        edgernn_project_s8(&xn, x, units, n_in, acc, n);
+        if (params->reset_after) {
+            const edgernn_projection_params hn = edgernn_projection_rows_s8(&params->h,
+                                                                            2 * units, units);
+            edgernn_project_s8(&hn, hw, units, units, acc, hs);
         }
+        hs_n = hs;
     } else {
-        for (j = 0; j < units; ++j) {
-            hw[j] = (int16_t)(zp + edgernn_rshift_round(r[j] * (h[j] - zp), 15));
+        edgernn_project_s8(&params->x, x, 3 * units, n_in, acc, xs);
+        edgernn_project_s8(&params->h, hw, params->reset_after ? 3 * units : 2 * units, units,
+                           acc, hs);
+        for (j = 0; j < 2 * units; ++j) { /* z and r are adjacent */
+            xs[j] = edgernn_lut_q15(edgernn_sigmoid_table_s16, edgernn_sat16(xs[j] + hs[j]));
         }
-        edgernn_project_s8(&params->hn, hw, units, units, acc, hs + 2 * units);
-        for (j = 0; j < units; ++j) {
-            n[j] = (int16_t)edgernn_sat16(n[j] + hs[2 * units + j]);
-        }
+        hs_n = hs + 2 * units;
     }
-    edgernn_tanh_s16(n, n, units);
+    if (!params->reset_after) {
+        for (j = 0; j < units; ++j) {
+            hw[j] = (int16_t)(zp + edgernn_rshift_round32(r[j] * (h[j] - zp), 15));
+        }
+        edgernn_project_s8(&params->hn, hw, units, units, acc, hs_n);
+    }
+    /* one loop: n, its tanh, and the blend into the int8 state */
     for (j = 0; j < units; ++j) {
-        const int32_t h15 = edgernn_sat16(
-            edgernn_requantize(h[j] - zp, params->state_multiplier, params->state_shift));
-        const int32_t blended = edgernn_rshift_round(z[j] * h15 + (32768 - z[j]) * n[j], 15);
+        const int32_t pre = params->reset_after
+                                ? n[j] + edgernn_rshift_round32(r[j] * hs_n[j], 15)
+                                : n[j] + hs_n[j];
+        const int32_t nt = edgernn_lut_q15(edgernn_tanh_table_s16, edgernn_sat16(pre));
+        const int32_t h15 = state_shift >= 1
+                                ? edgernn_sat16(edgernn_requantize(h[j] - zp, state_multiplier,
+                                                                   state_shift))
+                                : edgernn_sat16_64((int64_t)(h[j] - zp) * state_multiplier +
+                                                   state_round, state_bits);
+        const int32_t blended = edgernn_rshift_round32(z[j] * h15 + (32768 - z[j]) * nt, 15);
         h[j] = (int8_t)edgernn_sat8(
-            edgernn_requantize(blended, params->output_multiplier, params->output_shift) + zp);
+            edgernn_requantize(blended, output_multiplier, output_shift) + zp);
     }
 }

@@ -259,18 +259,13 @@ void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bia
         w = mat + (size_t)r * (size_t)(2 * pairs);
     }
     if (pairs <= EDGERNN_MATVEC_S8_CHUNK / 2) { /* every zoo model: one chunk */
-        for (; r + 4 <= padded_rows; r += 4) {
-            int32_t s1a = bias_at(bias, r, rows);
-            int32_t s1b = bias_at(bias, r + 2, rows);
-            int32_t s2a = s1a, s2b = s1b;
-            EDGERNN_S8_BLOCK4(w, vec, pairs);
-            out[r] = s2a;
-            out[r + 1] = odd_row(s1a, s2a) + bias_at(bias, r + 1, rows);
-            out[r + 2] = s2b;
-            if (r + 3 < rows) {
-                out[r + 3] = odd_row(s1b, s2b) + bias_at(bias, r + 3, rows);
-            }
-            w += 8 * pairs;
+        if (r + 4 <= padded_rows) { /* a last block of three rows (and a zero row) */
+            int32_t sums[4];
+            edgernn_matvec_s8_dsp4(w, vec, NULL, sums, 1, pairs);
+            out[r] = sums[0] + bias_at(bias, r, rows);
+            out[r + 1] = sums[1] + bias_at(bias, r + 1, rows);
+            out[r + 2] = sums[2] + bias_at(bias, r + 2, rows);
+            r += 4;
         }
     } else { /* long rows: the block in column chunks, unpacked after each */
         for (; r + 4 <= padded_rows; r += 4) {

@@ -1,14 +1,18 @@
 /*
  * edgernn_softmax_s16.c - integer softmax of int32 Q.11 logits to int16 (scale 2^-15, zero
- * point 0): e_i = exp(l_i - max) in Q0.15 (edgernn_exp_s32), s = sum e_i (int32,
+ * point 0): e_i = exp(l_i - max) in Q0.15 (edgernn_exp_q15 inline), s = sum e_i (int32,
  * at least 32768), y_i = min((e_i * 32768 + s / 2) / s, 32767).
+ * The logits are overwritten with the exps (the caller's scratch).
  */
 #include "edgernn_functions_int.h"
 
-void edgernn_softmax_s16(const int32_t *logits, int32_t size, int16_t *out)
+#include "edgernn_fixed_point.h"
+
+void edgernn_softmax_s16(int32_t *logits, int32_t size, int16_t *out)
 {
     int32_t i;
     int32_t max_value;
+    int32_t low;
     int32_t sum = 0;
     if (size <= 0) {
         return;
@@ -19,14 +23,17 @@ void edgernn_softmax_s16(const int32_t *logits, int32_t size, int16_t *out)
             max_value = logits[i];
         }
     }
-    for (i = 0; i < size; ++i) {
-        const int64_t d = (int64_t)logits[i] - max_value;
-        sum += edgernn_exp_s32(d < -32769 ? -32769 : (int32_t)d);
+    /* d = l - max in 32 bits: l > low means d > -32769; at or below it d clamps to -32769 */
+    low = (max_value < INT32_MIN + 32769) ? INT32_MIN : max_value - 32769;
+    for (i = 0; i < size; ++i) { /* the exps replace the logits */
+        const int32_t d = (logits[i] > low) ? logits[i] - max_value : -32769;
+        logits[i] = edgernn_exp_q15(edgernn_exp_table_s32, d);
+        sum += logits[i];
     }
     for (i = 0; i < size; ++i) {
-        const int64_t d = (int64_t)logits[i] - max_value;
-        const int64_t e = edgernn_exp_s32(d < -32769 ? -32769 : (int32_t)d);
-        const int64_t q = (e * 32768 + sum / 2) / sum;
+        const uint32_t e = (uint32_t)logits[i];
+        /* 32-bit unsigned division (UDIV): e * 32768 <= 2^30 and sum / 2 < 2^30. */
+        const uint32_t q = (e * 32768u + (uint32_t)sum / 2u) / (uint32_t)sum;
         out[i] = (int16_t)(q > 32767 ? 32767 : q);
     }
 }

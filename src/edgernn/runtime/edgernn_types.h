@@ -85,6 +85,39 @@ typedef struct {
     float *c;
 } edgernn_lstm_state_f32;
 
+/** Peephole connections of an LSTMP layer (edgernn_lstmp_params_f32). */
+typedef enum {
+    EDGERNN_PEEPHOLE_NONE = 0,     /**< no peephole: p_i, p_f, p_o NULL */
+    EDGERNN_PEEPHOLE_DIAGONAL = 1, /**< p_i, p_f, p_o are vectors (units) */
+    EDGERNN_PEEPHOLE_FULL = 2      /**< p_i, p_f, p_o are matrices (units, units), row blocks */
+} edgernn_peephole;
+
+/**
+ * LSTM with peepholes and/or a projection layer (the IR kind lstmp): gates i, f, g, o stacked
+ * as for the LSTM; W_x (4 units, input_size), W_h (4 units, width), b (4 units), where width
+ * is proj_size with a projection (w_p (proj_size, units) not NULL) and units without one.
+ * p_i, p_f see c(t-1), p_o sees c(t). The state h has width values, c has units.
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    int32_t proj_size;
+    edgernn_peephole peephole;
+    const float *w_x;
+    const float *w_h;
+    const float *b;
+    const float *p_i;
+    const float *p_f;
+    const float *p_o;
+    const float *w_p;
+} edgernn_lstmp_params_f32;
+
+/** Recurrent state of an LSTMP layer: h (proj_size, or units) and c (units). */
+typedef struct {
+    float *h;
+    float *c;
+} edgernn_lstmp_state_f32;
+
 /**
  * GRU: gates z, r, n stacked; W_x (3 units, input_size), W_h (3 units, units). Each matrix is
  * stored as two row-block matrices (EDGERNN_F32_ROW_BLOCK): rows z, r (2 units) then rows n
@@ -138,6 +171,8 @@ typedef struct {
 #define EDGERNN_RNN_STEP_F32_BUFFER_SIZE(units) (units)
 /** Scratch elements of edgernn_lstm_step_f32: the four stacked gates. */
 #define EDGERNN_LSTM_STEP_F32_BUFFER_SIZE(units) (4 * (units))
+/** Scratch elements of edgernn_lstmp_step_f32: the four gates and a full peephole's product. */
+#define EDGERNN_LSTMP_STEP_F32_BUFFER_SIZE(units) (5 * (units))
 /** Scratch elements of edgernn_gru_step_f32 (both reset modes): z, r, n, then hn or r h. */
 #define EDGERNN_GRU_STEP_F32_BUFFER_SIZE(units) (4 * (units))
 

@@ -36,6 +36,22 @@ typedef struct {
     int32_t acc_shift;          /**< int16x8: rounding right shift of the 64-bit sum (usually 0) */
 } edgernn_projection_params;
 
+/**
+ * Rows [first, ...) of a projection whose matrix has `cols` columns, as a projection of its own.
+ * int8 (row-pair) layout only, and `first` a multiple of four (a block boundary): the blocks of
+ * four rows are stored one after the other, 2 * ceil(cols / 2) bytes per row.
+ */
+static inline edgernn_projection_params edgernn_projection_rows_s8(
+    const edgernn_projection_params *proj, int32_t first, int32_t cols)
+{
+    edgernn_projection_params sub = *proj;
+    sub.w = proj->w + first * 2 * ((cols + 1) / 2);
+    sub.bias = (proj->bias != 0) ? proj->bias + first : proj->bias;
+    sub.multiplier = proj->multiplier + first;
+    sub.shift = proj->shift + first;
+    return sub;
+}
+
 /** Embedding: int8 table (vocabulary, dim); it is the output activation. */
 typedef struct {
     int32_t vocabulary;
@@ -177,16 +193,36 @@ typedef struct {
 /** Words holding n int16 values. */
 #define EDGERNN_I16_WORDS(n) (((n) + 1) / 2)
 
+/** Rows per chunk of edgernn_project_s8/edgernn_gates_s8 (a multiple of four: whole blocks). */
+#define EDGERNN_S8_CHUNK_ROWS 64
+/** int32 sums those kernels keep for `rows` rows: one chunk. */
+#define EDGERNN_S8_ACC_WORDS(rows) \
+    ((rows) < EDGERNN_S8_CHUNK_ROWS ? (rows) : EDGERNN_S8_CHUNK_ROWS)
+
+/**
+ * Units per chunk of edgernn_rnn_step_s8: about half the units (two chunks, so the int32 sums
+ * and the Q0.15 values of one chunk take less RAM than float32's scratch), a multiple of four,
+ * at most EDGERNN_S8_CHUNK_ROWS; and the int32 words of one chunk.
+ */
+#define EDGERNN_RNN_S8_CHUNK_ROWS(units)                                           \
+    (((units) + 7) / 8 * 4 < 4 ? 4                                                 \
+     : (((units) + 7) / 8 * 4 > EDGERNN_S8_CHUNK_ROWS ? EDGERNN_S8_CHUNK_ROWS      \
+                                                      : ((units) + 7) / 8 * 4))
+#define EDGERNN_RNN_S8_ACC_WORDS(units) \
+    ((units) < EDGERNN_RNN_S8_CHUNK_ROWS(units) ? (units) : EDGERNN_RNN_S8_CHUNK_ROWS(units))
+
 #define EDGERNN_RNN_STEP_S8_BUFFER_SIZE(input_size, units) \
-    ((units) + EDGERNN_I16_WORDS(input_size) + 2 * EDGERNN_I16_WORDS(units))
+    (EDGERNN_RNN_S8_ACC_WORDS(units) + EDGERNN_I16_WORDS(input_size) + \
+     EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(EDGERNN_RNN_S8_ACC_WORDS(units)))
 #define EDGERNN_LSTM_STEP_S8_BUFFER_SIZE(input_size, units) \
-    (4 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units) + \
-     EDGERNN_I16_WORDS(4 * (units)))
+    (EDGERNN_S8_ACC_WORDS(4 * (units)) + EDGERNN_I16_WORDS(input_size) + \
+     EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(4 * (units)))
 #define EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) \
-    (3 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units) + \
-     2 * EDGERNN_I16_WORDS(3 * (units)))
+    (EDGERNN_S8_ACC_WORDS(3 * (units)) + EDGERNN_I16_WORDS(input_size) + \
+     EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(3 * (units)) + \
+     ((units) % 2 ? EDGERNN_I16_WORDS(3 * (units)) : EDGERNN_I16_WORDS(units)))
 #define EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) \
-    ((units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units))
+    ((units) + EDGERNN_I16_WORDS(input_size))
 
 #define EDGERNN_RNN_STEP_S16_BUFFER_SIZE(input_size, units) \
     ((units) + EDGERNN_I16_WORDS(units))

@@ -48,7 +48,16 @@ class InputSpec(_Strict):
         return self.features is None
 
 
-class RnnLayerSpec(_Strict):
+class _LayerSpec(_Strict):
+    """Base of the layer specs: the IR layer kind a layer becomes (``edgernn.ir.kinds``)."""
+
+    @property
+    def ir_kind(self) -> str:
+        """Name of the registered IR layer kind of this layer (its ``type`` unless overridden)."""
+        return self.type  # type: ignore[attr-defined]
+
+
+class RnnLayerSpec(_LayerSpec):
     """Elman recurrent layer with tanh: h = tanh(W x + U h + b)."""
 
     type: Literal["rnn"]
@@ -56,15 +65,39 @@ class RnnLayerSpec(_Strict):
     return_sequences: bool = True
 
 
-class LstmLayerSpec(_Strict):
-    """LSTM layer (sigmoid gates, tanh cell and output activations)."""
+class LstmLayerSpec(_LayerSpec):
+    """LSTM layer (sigmoid gates, tanh cell and output activations).
+
+    ``peephole`` adds connections from the cell state to the gates (survey Section III-B2):
+    ``diagonal`` (vectors ``p_i``, ``p_f``, ``p_o``; the widely used form) or ``full``
+    (``units x units`` matrices); ``i`` and ``f`` see ``c(t-1)``, ``o`` sees ``c(t)``.
+    ``projection: p`` adds a projection layer (survey Section III-B4, Sak et al. 2014):
+    ``h(t) = W_p (o * tanh(c(t)))`` with ``p < units`` values, which is both the layer's output
+    and the recurrent input of the next step. Either makes the layer the IR kind ``lstmp``.
+    """
 
     type: Literal["lstm"]
     units: PositiveInt
     return_sequences: bool = True
+    peephole: Literal["diagonal", "full"] | None = None
+    projection: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _projection_smaller(self) -> LstmLayerSpec:
+        if self.projection is not None and self.projection >= self.units:
+            raise ValueError(
+                f"projection ({self.projection}) must be smaller than units ({self.units}): "
+                "a projection layer exists to shrink the recurrent state"
+            )
+        return self
+
+    @property
+    def ir_kind(self) -> str:
+        """``lstmp`` with a peephole or a projection, else ``lstm``."""
+        return "lstm" if self.peephole is None and self.projection is None else "lstmp"
 
 
-class GruLayerSpec(_Strict):
+class GruLayerSpec(_LayerSpec):
     """GRU layer; ``reset_after`` selects Keras' default (True, as PyTorch) or the original form."""
 
     type: Literal["gru"]
@@ -73,7 +106,7 @@ class GruLayerSpec(_Strict):
     return_sequences: bool = True
 
 
-class DenseLayerSpec(_Strict):
+class DenseLayerSpec(_LayerSpec):
     """Fully connected layer applied at every time step."""
 
     type: Literal["dense"]
