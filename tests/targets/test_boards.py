@@ -93,7 +93,7 @@ BAD = {
                  "memory: ram bank 'B' starts at 0x20003000, expected 0x20002000"),
     "cache line": (GOOD.replace("size: 16K}", "size: 16K}\n  timing:\n"
                                 "    icache: {lines: 4, line_bytes: 24}"),
-                   "memory.timing.icache: line_bytes must be a power of two"),
+                   "memory.timing.icache: cache line_bytes must be a power of two"),
     "not yaml": ("name: [unclosed\n", "not valid YAML"),
     "not a mapping": ("- a\n- b\n", "must be a YAML mapping"),
 }

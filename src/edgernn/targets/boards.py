@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from edgernn.errors import EdgernnError
+from edgernn.sim.memory import MemoryTiming
 from edgernn.validation import parse_yaml_model
 
 if TYPE_CHECKING:  # the simulator is only imported when a profile is turned into its types
-    from edgernn.sim import MemoryMap, MemoryTiming
+    from edgernn.sim import MemoryMap
 
 BOARDS_PACKAGE = "edgernn.targets"
 BOARDS_DIR = "boards"
@@ -85,51 +86,6 @@ class RamBank(MemorySpan):
     note: str = ""
 
 
-class CacheGeometry(_Strict):
-    """A cache in front of the flash (fully associative LRU in the simulator's model).
-
-    Attributes:
-        lines: number of lines.
-        line_bytes: bytes per line (a power of two).
-    """
-
-    lines: int = Field(gt=0)
-    line_bytes: int = Field(gt=0)
-
-    @model_validator(mode="after")
-    def _power_of_two(self) -> CacheGeometry:
-        if self.line_bytes & (self.line_bytes - 1):
-            raise ValueError("line_bytes must be a power of two")
-        return self
-
-
-class FlashTiming(_Strict):
-    """Flash access costs at the profile's clock (fields as :class:`edgernn.sim.MemoryTiming`).
-
-    Attributes:
-        flash_wait_states: wait states of one flash read at ``clock_hz``.
-        flash_word_bytes: bytes delivered by one flash read (8 for a 64-bit flash array).
-        prefetch: instruction prefetch enabled.
-        icache: instruction cache (None: none).
-        dcache: data cache for literal/constant reads from flash (None: none).
-    """
-
-    flash_wait_states: int = Field(default=0, ge=0, le=64)
-    flash_word_bytes: int = Field(default=8, gt=0)
-    prefetch: bool = False
-    icache: CacheGeometry | None = None
-    dcache: CacheGeometry | None = None
-
-    @model_validator(mode="after")
-    def _geometry(self) -> FlashTiming:
-        if self.flash_word_bytes & (self.flash_word_bytes - 1):
-            raise ValueError("flash_word_bytes must be a power of two")
-        for cache in (self.icache, self.dcache):
-            if cache is not None and cache.line_bytes < self.flash_word_bytes:
-                raise ValueError("a cache line must hold at least one flash word")
-        return self
-
-
 class BoardMemory(_Strict):
     """Memories the firmware is linked into, and how fast the flash is.
 
@@ -144,7 +100,7 @@ class BoardMemory(_Strict):
     flash: MemorySpan
     ram: MemorySpan
     ram_banks: tuple[RamBank, ...] = ()
-    timing: FlashTiming = FlashTiming()
+    timing: MemoryTiming = MemoryTiming()
     note: str = ""
 
     @model_validator(mode="after")
@@ -241,10 +197,8 @@ class BoardProfile(_Strict):
         )
 
     def memory_timing(self) -> MemoryTiming:
-        """The simulator's flash timing of this board."""
-        from edgernn.sim import MemoryTiming
-
-        return MemoryTiming.model_validate(self.memory.timing.model_dump())
+        """The simulator's flash timing of this board (the profile's ``memory.timing``)."""
+        return self.memory.timing
 
 
 def parse_board(text: str, source: str = "<board>") -> BoardProfile:
