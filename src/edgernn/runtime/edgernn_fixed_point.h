@@ -155,4 +155,35 @@ static inline int32_t edgernn_exp_q15(const uint16_t *table, int32_t d)
     return t0 + ((((int32_t)table[i + 1] - t0) * (u & 127) + 64) >> 7);
 }
 
+/**
+ * The first two stages of the integer softmax (edgernn_softmax_s8/_s16): every Q.11 logit is
+ * replaced by e_i = exp(l_i - max) in Q0.15 and the int32 sum of the e_i is returned (at least
+ * 32768 when size > 0, 0 when size <= 0). The differences are taken in 32 bits: a logit at or
+ * below max - 32769 counts as d = -32769 (exp 0), so no subtraction overflows.
+ */
+static inline int32_t edgernn_softmax_exps_q15(const uint16_t *table, int32_t *logits,
+                                               int32_t size)
+{
+    int32_t i;
+    int32_t max_value;
+    int32_t low;
+    int32_t sum = 0;
+    if (size <= 0) {
+        return 0;
+    }
+    max_value = logits[0];
+    for (i = 1; i < size; ++i) {
+        if (logits[i] > max_value) {
+            max_value = logits[i];
+        }
+    }
+    low = (max_value < INT32_MIN + 32769) ? INT32_MIN : max_value - 32769;
+    for (i = 0; i < size; ++i) {
+        const int32_t d = (logits[i] > low) ? logits[i] - max_value : -32769;
+        logits[i] = edgernn_exp_q15(table, d);
+        sum += logits[i];
+    }
+    return sum;
+}
+
 #endif /* EDGERNN_FIXED_POINT_H */

@@ -11,25 +11,8 @@
 void edgernn_softmax_s8(int32_t *logits, int32_t size, int8_t *out)
 {
     int32_t i;
-    int32_t max_value;
-    int32_t low;
-    int32_t sum = 0;
-    if (size <= 0) {
-        return;
-    }
-    max_value = logits[0];
-    for (i = 1; i < size; ++i) {
-        if (logits[i] > max_value) {
-            max_value = logits[i];
-        }
-    }
-    /* d = l - max in 32 bits: l > low means d > -32769; at or below it d clamps to -32769 */
-    low = (max_value < INT32_MIN + 32769) ? INT32_MIN : max_value - 32769;
-    for (i = 0; i < size; ++i) { /* the exps replace the logits */
-        const int32_t d = (logits[i] > low) ? logits[i] - max_value : -32769;
-        logits[i] = edgernn_exp_q15(edgernn_exp_table_s32, d);
-        sum += logits[i];
-    }
+    /* the exps replace the logits */
+    const int32_t sum = edgernn_softmax_exps_q15(edgernn_exp_table_s32, logits, size);
     for (i = 0; i < size; ++i) {
         const uint32_t e = (uint32_t)logits[i];
         /* 32-bit unsigned division (UDIV): e <= 32768 and sum <= size * 32768 < 2^31. */
