@@ -88,7 +88,7 @@ def _units(node: Node) -> int:
     return int(node.attrs["units"])
 
 
-def _projection_arrays(name: str, proj: Projection, rows: slice, variant: str) -> list[CArray]:
+def _projection_arrays(name: str, proj: Projection, rows: Rows, variant: str) -> list[CArray]:
     w = proj.w[rows]
     shape = f"{w.shape[0]}x{w.shape[1]}"
     if variant == "int8":
@@ -108,11 +108,28 @@ def _projection_arrays(name: str, proj: Projection, rows: slice, variant: str) -
     return arrays
 
 
-def _split(low: LoweredNode) -> dict[str, tuple[Projection, slice]]:
+Rows = slice | np.ndarray
+
+#: Kinds whose int8 kernel takes the gate rows unit by unit: (i_0, f_0, g_0, o_0, i_1, ...)
+#: instead of gate by gate, so its per-unit loop walks one pointer per array
+#: (edgernn_lstm_step_s8, edgernn_gru_step_s8 with reset_after).
+_UNIT_MAJOR_GATES = {"lstm": 4, "gru": 3}
+
+
+def _unit_major(node: Node, variant: str) -> bool:
+    return (variant == "int8" and node.kind in _UNIT_MAJOR_GATES
+            and bool(node.attrs.get("reset_after", True)))
+
+
+def _split(low: LoweredNode, variant: str) -> dict[str, tuple[Projection, Rows]]:
     """Projections as the kernel's params struct has them (GRU reset-before splits W_h)."""
     node = low.node
     if node.kind == "dense":
         return {"w": (low.projections["w"], slice(None))}
+    if _unit_major(node, variant):
+        gates, u = _UNIT_MAJOR_GATES[node.kind], _units(node)
+        order = np.arange(gates * u).reshape(gates, u).T.ravel()
+        return {"x": (low.projections["x"], order), "h": (low.projections["h"], order)}
     parts = {"x": (low.projections["x"], slice(None)), "h": (low.projections["h"], slice(None))}
     if node.kind == "gru" and not node.attrs.get("reset_after", True):
         u = _units(node)
@@ -128,7 +145,7 @@ def _integer_arrays(flavour: IntegerFlavour):
             assert low.table is not None
             return [CArray("table", "int8_t", low.table, "x".join(map(str, low.table.shape)))]
         out: list[CArray] = []
-        for name, (proj, rows) in _split(low).items():
+        for name, (proj, rows) in _split(low, flavour.variant).items():
             out += _projection_arrays(name, proj, rows, flavour.variant)
         return out
 
@@ -148,7 +165,7 @@ def _integer_context(flavour: IntegerFlavour):
             return ctx
         ctx["proj"] = {
             name: {"bias": bool(np.any(proj.bias[rows] != 0)), "acc_shift": proj.acc_shift}
-            for name, (proj, rows) in _split(low).items()
+            for name, (proj, rows) in _split(low, flavour.variant).items()
         }
         if node.kind == "dense":
             activation = node.attrs.get("activation", "linear")
@@ -163,8 +180,6 @@ def _integer_context(flavour: IntegerFlavour):
     return context
 
 
-S8_CHUNK_ROWS = 64
-"""EDGERNN_S8_CHUNK_ROWS of edgernn_types_int.h: rows the int8 gate kernels sum at a time."""
 
 
 def _scratch(kind: str, flavour: IntegerFlavour):
@@ -174,9 +189,6 @@ def _scratch(kind: str, flavour: IntegerFlavour):
         return (n + 1) // 2
 
     s8 = flavour.suffix == "s8"
-
-    def acc(rows: int) -> int:  # EDGERNN_S8_ACC_WORDS: the s8 gate kernels sum in chunks
-        return min(rows, S8_CHUNK_ROWS) if s8 else rows
 
     def scratch(node: Node) -> int:
         n_in, u = node.input_size, int(node.attrs["units"])
@@ -189,13 +201,12 @@ def _scratch(kind: str, flavour: IntegerFlavour):
                 return 3 * u + words(u) + 2 * words(3 * u)
             return u + words(u)  # dense
         xw = words(n_in)
-        if kind == "rnn":  # EDGERNN_RNN_S8_ACC_WORDS: one chunk of about half the units
-            chunk = min(u, max(4, min(S8_CHUNK_ROWS, (u + 7) // 8 * 4)))
-            return chunk + xw + words(u) + words(chunk)
+        if kind == "rnn":
+            return u + xw + 2 * words(u)
         if kind == "lstm":
-            return acc(4 * u) + xw + words(u) + words(4 * u)
-        if kind == "gru":  # an even units count keeps only hs_n of the recurrent part
-            return acc(3 * u) + xw + words(u) + words(3 * u) + words(3 * u if u % 2 else u)
+            return 4 * u + xw + words(u) + words(4 * u)
+        if kind == "gru":
+            return 3 * u + xw + words(u) + 2 * words(3 * u)
         return u + xw  # dense
 
     return scratch

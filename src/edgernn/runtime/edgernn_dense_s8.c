@@ -22,6 +22,15 @@ void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input,
 
     edgernn_widen_s8(input, x, params->input_size);
     edgernn_matvec_s8(w->w, x, w->bias, units, params->input_size, acc);
+    if (params->activation == EDGERNN_ACT_LINEAR) { /* the common head: one loop */
+        const int32_t *const multipliers = w->multiplier;
+        const int8_t *const shifts = w->shift;
+        for (j = 0; j < units; ++j) {
+            output[j] = (int8_t)edgernn_sat8(
+                edgernn_requantize(acc[j], multipliers[j], shifts[j]) + zp);
+        }
+        return;
+    }
     for (j = 0; j < units; ++j) {
         acc[j] = edgernn_requantize(acc[j], w->multiplier[j], w->shift[j]);
     }

@@ -134,6 +134,17 @@ static inline int16_t edgernn_lut_q15(const int16_t *table, int32_t x)
 }
 
 /**
+ * One gate value of the int8 cells in Q0.15: table(sat16(xq + sat16(requantize(sum, multiplier,
+ * shift)))), where xq is the input part (Q3.12) and sum the recurrent part's int32 sum.
+ */
+static inline int32_t edgernn_gate_q15(int32_t sum, int32_t multiplier, int32_t shift,
+                                       int32_t xq, const int16_t *table)
+{
+    const int32_t part = edgernn_sat16(edgernn_requantize(sum, multiplier, shift));
+    return edgernn_lut_q15(table, edgernn_sat16(xq + part));
+}
+
+/**
  * exp of a non-positive Q.11 difference d to Q0.15 from edgernn_exp_table_s32 (edgernn_exp_s32,
  * inline for the softmax loops): 0 below -16; u = d + 32768, i = u >> 7, f = u & 127,
  * e = T[256] if i == 256 else T[i] + (((T[i+1] - T[i]) * f + 64) >> 7).

@@ -199,28 +199,14 @@ typedef struct {
 #define EDGERNN_S8_ACC_WORDS(rows) \
     ((rows) < EDGERNN_S8_CHUNK_ROWS ? (rows) : EDGERNN_S8_CHUNK_ROWS)
 
-/**
- * Units per chunk of edgernn_rnn_step_s8: about half the units (two chunks, so the int32 sums
- * and the Q0.15 values of one chunk take less RAM than float32's scratch), a multiple of four,
- * at most EDGERNN_S8_CHUNK_ROWS; and the int32 words of one chunk.
- */
-#define EDGERNN_RNN_S8_CHUNK_ROWS(units)                                           \
-    (((units) + 7) / 8 * 4 < 4 ? 4                                                 \
-     : (((units) + 7) / 8 * 4 > EDGERNN_S8_CHUNK_ROWS ? EDGERNN_S8_CHUNK_ROWS      \
-                                                      : ((units) + 7) / 8 * 4))
-#define EDGERNN_RNN_S8_ACC_WORDS(units) \
-    ((units) < EDGERNN_RNN_S8_CHUNK_ROWS(units) ? (units) : EDGERNN_RNN_S8_CHUNK_ROWS(units))
-
 #define EDGERNN_RNN_STEP_S8_BUFFER_SIZE(input_size, units) \
-    (EDGERNN_RNN_S8_ACC_WORDS(units) + EDGERNN_I16_WORDS(input_size) + \
-     EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(EDGERNN_RNN_S8_ACC_WORDS(units)))
+    ((units) + EDGERNN_I16_WORDS(input_size) + 2 * EDGERNN_I16_WORDS(units))
 #define EDGERNN_LSTM_STEP_S8_BUFFER_SIZE(input_size, units) \
-    (EDGERNN_S8_ACC_WORDS(4 * (units)) + EDGERNN_I16_WORDS(input_size) + \
+    (4 * (units) + EDGERNN_I16_WORDS(input_size) + \
      EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(4 * (units)))
 #define EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) \
-    (EDGERNN_S8_ACC_WORDS(3 * (units)) + EDGERNN_I16_WORDS(input_size) + \
-     EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(3 * (units)) + \
-     ((units) % 2 ? EDGERNN_I16_WORDS(3 * (units)) : EDGERNN_I16_WORDS(units)))
+    (3 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units) + \
+     2 * EDGERNN_I16_WORDS(3 * (units)))
 #define EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) \
     ((units) + EDGERNN_I16_WORDS(input_size))
 
