@@ -172,6 +172,30 @@ def test_matvec_s8_and_s16_in_the_dsp_layout(lib, rows: int, cols: int, with_bia
                 assert np.array_equal(out, rshift_round(expected, acc_shift))
 
 
+@pytest.mark.parametrize("with_bias", [True, False])
+@pytest.mark.parametrize("rows, cols", MATVEC_SHAPES)
+def test_matmul2_s8_equals_two_matvecs(lib, rows: int, cols: int, with_bias: bool) -> None:
+    """Two time steps through edgernn_widen2_s8 + edgernn_matmul2_s8 give W x0 + b, W x1 + b."""
+    rng = np.random.default_rng(rows * 1000 + cols)
+    w = rng.integers(-127, 128, size=(rows, cols)).astype(np.int8)
+    bias = rng.integers(-2**20, 2**20, rows).astype(np.int32) if with_bias else None
+    xs = np.ascontiguousarray(rng.integers(-128, 128, (2, cols)), dtype=np.int8)
+    flat = to_pair_layout(w)
+    vec2 = np.full(4 * ((cols + 1) // 2), 12345, np.int16)  # the padding must be written
+    lib.edgernn_widen2_s8(_p(xs[0]), _p(xs[1]), ctypes.c_int32(cols), _p(vec2))
+    pairs = vec2.reshape(-1, 2, 2)
+    padded = np.zeros((2, 2 * pairs.shape[0]), np.int64)
+    padded[:, :cols] = xs
+    assert np.array_equal(pairs[:, 0].ravel(), padded[0])
+    assert np.array_equal(pairs[:, 1].ravel(), padded[1])
+    out0, out1 = np.zeros(rows, np.int32), np.zeros(rows, np.int32)
+    lib.edgernn_matmul2_s8(_p(flat), _p(vec2), _p(bias), ctypes.c_int32(rows),
+                           ctypes.c_int32(cols), _p(out0), _p(out1))
+    expected = xs.astype(np.int64) @ w.astype(np.int64).T + (0 if bias is None else bias)
+    assert np.array_equal(out0, expected[0])
+    assert np.array_equal(out1, expected[1])
+
+
 @pytest.fixture(scope="module")
 def arm_gcc() -> str:
     path = shutil.which("arm-none-eabi-gcc")

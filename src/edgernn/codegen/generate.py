@@ -252,8 +252,10 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         layers.append(layer)
         current = output
     states = [s for layer in layers for s in layer["state"]]
+    windows = _window_plan(graph, emitters, layers)
     pairs = zip(graph.nodes, emitters, strict=True)
-    scratch = max(emitter.scratch(node) for node, emitter in pairs)
+    scratch = max(max(emitter.scratch(node), emitter.steps_scratch(node) if windows else 0)
+                  for node, emitter in pairs)
     seq = graph.sequence_length
     scratch_size = max(scratch, 1)
     element_bytes = _ELEMENT_BYTES[variant.element_type]
@@ -270,7 +272,8 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         buffer_size=sum(buffers),
         parameter_count=sum(int(t.data.size) for n in graph.nodes for t in n.weights.values()),
         flash_bytes=sum(a["bytes"] for layer in layers for a in layer["arrays"]),
-        ram_bytes=state_bytes + 4 * scratch_size + element_bytes * sum(buffers),
+        ram_bytes=(state_bytes + 4 * scratch_size + element_bytes * sum(buffers)
+                   + element_bytes * sum(windows)),
     )
     context = {
         "name": name,
@@ -293,10 +296,51 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         "states": states,
         "buffers": [
             {"cname": f"{name}_buffer{i}", "size": size} for i, size in enumerate(buffers) if size
-        ],
+        ]
+        + [{"cname": f"{name}_window{i}", "size": size} for i, size in enumerate(windows) if size],
+        "window": WINDOW if windows else 0,
+        "window_layers": [layer for layer in layers if "win_input" in layer],
     }
-    functions = sorted({f for emitter in emitters for f in emitter.functions})
-    return context, functions
+    functions = {f for emitter in emitters for f in emitter.functions}
+    if windows:
+        functions |= {f for emitter in emitters for f in emitter.steps_functions}
+    return context, sorted(functions)
+
+
+WINDOW = 2
+"""Time steps per window of a windowed whole-sequence call (the steps kernels pair them)."""
+
+
+def _window_plan(graph: Graph, emitters: list[LayerEmitter],
+                 layers: list[dict[str, Any]]) -> list[int]:
+    """Plan the windowed ``NAME_run``: WINDOW steps at a time, layer after layer.
+
+    Applies when every layer that runs per step in ``NAME_run`` (all of them when every step is
+    output, else the body) has a ``steps`` macro. Adds ``win_input``/``win_output`` (and the
+    ``steps_scratch_macro``) to those layer contexts and returns the element counts of the two
+    ping-pong window buffers ([] when the call is not windowed).
+    """
+    count = len(layers) if graph.sequential_output else 1 + max(
+        i for i, node in enumerate(graph.nodes) if node.recurrent)
+    if not all(emitters[i].steps_functions for i in range(count)):
+        return []
+    macro = graph.name.upper()
+    sizes = [0, 0]
+    turn = 0
+    current = "tokens + t" if graph.tokens_input else f"input + (size_t)t * {macro}_INPUT_SIZE"
+    for index in range(count):
+        node, emitter, layer = graph.nodes[index], emitters[index], layers[index]
+        if graph.sequential_output and index == len(layers) - 1:
+            output = f"output + (size_t)t * {macro}_OUTPUT_SIZE"
+        else:
+            output = f"{graph.name}_window{turn}"
+            sizes[turn] = max(sizes[turn], WINDOW * node.output_size)
+            turn = 1 - turn
+        layer["win_input"], layer["win_output"] = current, output
+        macro_fn = emitter.steps_scratch_macro
+        layer["steps_scratch_macro"] = macro_fn(node) if macro_fn else None
+        current = output
+    return sizes
 
 
 _INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -212,6 +212,38 @@ def _scratch(kind: str, flavour: IntegerFlavour):
     return scratch
 
 
+def _steps(kind: str, flavour: IntegerFlavour) -> dict[str, Any]:
+    """The ``steps`` kernels of the int8 variant (windowed whole-sequence call); none else."""
+    if flavour.suffix != "s8":
+        return {}
+    if kind == "embedding":
+        return {"steps_functions": ("edgernn_embedding_s8",)}
+
+    def words(n: int) -> int:
+        return (n + 1) // 2
+
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}
+
+    def scratch(node: Node) -> int:  # Python twin of EDGERNN_<KIND>_STEPS_S8_BUFFER_SIZE
+        n_in = node.input_size
+        u = int(node.attrs["units"])
+        if kind == "dense":
+            return max(2 * u + 2 * words(n_in), u + words(n_in))
+        rows = gates[kind] * u
+        first = max(rows + words(u), 2 * min(rows, 64))
+        cells = first + 2 * words(n_in) + 2 * words(rows)
+        return max(cells, _scratch("gru", flavour)(node)) if kind == "gru" else cells
+
+    name = {"rnn": "RNN_STEPS", "lstm": "LSTM_STEPS", "gru": "GRU_STEPS",
+            "dense": "DENSE_STEPS"}[kind]
+    return {
+        "steps_functions": (f"edgernn_{kind}_steps_s8",),
+        "steps_scratch": scratch,
+        "steps_scratch_macro": lambda node: (f"EDGERNN_{name}_S8_BUFFER_SIZE({node.input_size}, "
+                                             f"{node.attrs['units']})"),
+    }
+
+
 def _macro(kind: str, flavour: IntegerFlavour):
     name = {"rnn": "RNN_STEP", "lstm": "LSTM_STEP", "gru": "GRU_STEP", "dense": "DENSE"}[kind]
     suffix = flavour.suffix.upper()
@@ -226,29 +258,30 @@ for _flavour in FLAVOURS.values():
     register_emitter(_flavour.variant, LayerEmitter(
         kind="embedding", template="integer/embedding.c.j2",
         functions=(f"edgernn_embedding_{_sfx}",), context=_context, arrays=_arrays,
+        **_steps("embedding", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="dense", template="integer/dense.c.j2", functions=(f"edgernn_dense_{_sfx}",),
         scratch=_scratch("dense", _flavour), scratch_macro=_macro("dense", _flavour),
-        context=_context, arrays=_arrays,
+        context=_context, arrays=_arrays, **_steps("dense", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="rnn", template="integer/rnn.c.j2", functions=(f"edgernn_rnn_step_{_sfx}",),
         state=lambda node: {"h": _units(node)},
         scratch=_scratch("rnn", _flavour), scratch_macro=_macro("rnn", _flavour),
-        context=_context, arrays=_arrays,
+        context=_context, arrays=_arrays, **_steps("rnn", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="lstm", template="integer/lstm.c.j2", functions=(f"edgernn_lstm_step_{_sfx}",),
         state=lambda node: {"h": _units(node), "c": _units(node)},
         scratch=_scratch("lstm", _flavour), scratch_macro=_macro("lstm", _flavour),
-        context=_context, arrays=_arrays,
+        context=_context, arrays=_arrays, **_steps("lstm", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="gru", template="integer/gru.c.j2", functions=(f"edgernn_gru_step_{_sfx}",),
         state=lambda node: {"h": _units(node)},
         scratch=_scratch("gru", _flavour), scratch_macro=_macro("gru", _flavour),
-        context=_context, arrays=_arrays,
+        context=_context, arrays=_arrays, **_steps("gru", _flavour),
     ))
 
 

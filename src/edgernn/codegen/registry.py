@@ -41,6 +41,12 @@ class LayerEmitter:
         input_projected: True when the emitter handles a recurrent node whose input is already
             ``W_x x + b_in`` (``input_projected: true``, :mod:`edgernn.passes`); generation
             fails with a BuildError for such a node otherwise.
+        steps_functions: runtime kernels of the template's ``steps(L)`` macro, which runs the
+            layer on ``n`` consecutive time steps (``L.win_input`` / ``L.win_output``,
+            step-major) for the whole-sequence call; empty when the emitter has none. The
+            whole-sequence call runs window by window, layer by layer, when every layer of the
+            model has one (so input projections can be computed several steps at a time).
+        steps_scratch / steps_scratch_macro: as scratch / scratch_macro for ``steps(L)``.
     """
 
     kind: str
@@ -52,6 +58,9 @@ class LayerEmitter:
     context: Callable[[Node], dict[str, Any]] = field(default=lambda node: {})
     arrays: Callable[[Node], list[CArray]] | None = None
     input_projected: bool = False
+    steps_functions: tuple[str, ...] = ()
+    steps_scratch: Callable[[Node], int] = field(default=lambda node: 0)
+    steps_scratch_macro: Callable[[Node], str] | None = None
 
 
 @dataclass(frozen=True)

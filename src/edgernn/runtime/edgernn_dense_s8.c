@@ -1,65 +1,19 @@
 /*
- * edgernn_dense_s8.c - fully connected layer, int8 (docs/quantization.md, "Dense"):
- *   acc_r = requantize(W x + b', multiplier_r, shift_r)
- *   linear:  y = sat8(acc + zp_y);  relu: max(that, zp_y)
- *   sigmoid, tanh: y = sat8(requantize(table(sat16(acc)), output_multiplier, output_shift) + zp_y)
- *   softmax: acc is the Q.11 logit; y = edgernn_softmax_s8(acc)
- * Scratch: EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) words.
+ * edgernn_dense_s8.c - fully connected layer, int8 (docs/quantization.md, "Dense"): the int32
+ * sums W x + b' (edgernn_matvec_s8), then edgernn_dense_output_s8.
+ * Scratch: EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) words: sums | x as int16.
  */
 #include "edgernn_functions_int.h"
-
-#include "edgernn_fixed_point.h"
 
 void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input, int8_t *output,
                       int32_t *scratch)
 {
     const int32_t units = params->units;
     const edgernn_projection_params *w = &params->w;
-    const int32_t zp = params->output_zero_point;
     int32_t *const acc = scratch;
     int16_t *const x = (int16_t *)(void *)(scratch + units);
-    int32_t j;
 
     edgernn_widen_s8(input, x, params->input_size);
     edgernn_matvec_s8(w->w, x, w->bias, units, params->input_size, acc);
-    if (params->activation == EDGERNN_ACT_LINEAR) { /* the common head: one loop */
-        const int32_t *const multipliers = w->multiplier;
-        const int8_t *const shifts = w->shift;
-        for (j = 0; j < units; ++j) {
-            output[j] = (int8_t)edgernn_sat8(
-                edgernn_requantize(acc[j], multipliers[j], shifts[j]) + zp);
-        }
-        return;
-    }
-    for (j = 0; j < units; ++j) {
-        acc[j] = edgernn_requantize(acc[j], w->multiplier[j], w->shift[j]);
-    }
-    switch (params->activation) {
-    case EDGERNN_ACT_SOFTMAX:
-        edgernn_softmax_s8(acc, units, output);
-        return;
-    case EDGERNN_ACT_SIGMOID:
-    case EDGERNN_ACT_TANH: {
-        const int16_t *const table = (params->activation == EDGERNN_ACT_SIGMOID)
-                                         ? edgernn_sigmoid_table_s16
-                                         : edgernn_tanh_table_s16;
-        for (j = 0; j < units; ++j) {
-            const int32_t t = edgernn_lut_q15(table, edgernn_sat16(acc[j]));
-            output[j] = (int8_t)edgernn_sat8(
-                edgernn_requantize(t, params->output_multiplier, params->output_shift) + zp);
-        }
-        return;
-    }
-    case EDGERNN_ACT_RELU:
-    case EDGERNN_ACT_LINEAR:
-    default:
-        for (j = 0; j < units; ++j) {
-            int32_t y = edgernn_sat8(acc[j] + zp);
-            if (params->activation == EDGERNN_ACT_RELU && y < zp) {
-                y = zp;
-            }
-            output[j] = (int8_t)y;
-        }
-        return;
-    }
+    edgernn_dense_output_s8(params, acc, output);
 }

@@ -145,6 +145,18 @@ static inline int32_t edgernn_gate_q15(int32_t sum, int32_t multiplier, int32_t 
 }
 
 /**
+ * A GRU's old int8 state in Q0.15: sat16(requantize(centred, multiplier, shift)), centred =
+ * h - zp. The state multiplier is usually above 1/2 (shift <= 0): requantize's 64-bit path
+ * inline, with round = 2^(30 + shift) hoisted by the caller; sat16(sat32(v)) = sat16(v).
+ */
+static inline int32_t edgernn_state_q15(int32_t centred, int32_t multiplier, int32_t shift,
+                                        int64_t round)
+{
+    return shift >= 1 ? edgernn_sat16(edgernn_requantize(centred, multiplier, shift))
+                      : edgernn_sat16_64((int64_t)centred * multiplier + round, 31 + shift);
+}
+
+/**
  * exp of a non-positive Q.11 difference d to Q0.15 from edgernn_exp_table_s32 (edgernn_exp_s32,
  * inline for the softmax loops): 0 below -16; u = d + 32768, i = u >> 7, f = u & 127,
  * e = T[256] if i == 256 else T[i] + (((T[i+1] - T[i]) * f + 64) >> 7).

@@ -22,6 +22,13 @@ extern "C" {
 void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bias, int32_t rows,
                        int32_t cols, int32_t *out);
 
+/**
+ * out0[r] = bias[r] + sum_c W[r][c] x0[c], out1[r] likewise for x1 (int32 sums); W as
+ * edgernn_matvec_s8's, vec2 the two vectors interleaved by edgernn_widen2_s8.
+ */
+void edgernn_matmul2_s8(const int8_t *mat, const int16_t *vec2, const int32_t *bias,
+                        int32_t rows, int32_t cols, int32_t *out0, int32_t *out1);
+
 /** As edgernn_matvec_s8 with 64-bit sums, rounded right by acc_shift into int32. */
 void edgernn_matvec_s16(const int8_t *mat, const int16_t *vec, const int32_t *bias,
                         int32_t rows, int32_t cols, int32_t acc_shift, int32_t *out);
@@ -40,6 +47,12 @@ void edgernn_matvec_acc_w8f32(const edgernn_matrix_w8 *mat, const float *vec, in
  * acc: EDGERNN_S8_ACC_WORDS(rows) words. */
 void edgernn_project_s8(const edgernn_projection_params *proj, const int16_t *vec, int32_t rows,
                         int32_t cols, int32_t *acc, int16_t *out);
+
+/** edgernn_project_s8 of two interleaved vectors (edgernn_widen2_s8) into out0 and out1;
+ * acc: 2 * EDGERNN_S8_ACC_WORDS(rows) words. */
+void edgernn_project2_s8(const edgernn_projection_params *proj, const int16_t *vec2,
+                         int32_t rows, int32_t cols, int32_t *acc, int16_t *out0,
+                         int16_t *out1);
 
 /** edgernn_project_s8 with the 64-bit accumulation of edgernn_matvec_s16. */
 void edgernn_project_s16(const edgernn_projection_params *proj, const int16_t *vec,
@@ -95,6 +108,9 @@ void edgernn_softmax_s16(int32_t *logits, int32_t size, int16_t *out);
 /** out[i] = in[i], int8 sign-extended to int16. */
 void edgernn_widen_s8(const int8_t *in, int16_t *out, int32_t size);
 
+/** out[4k .. 4k+3] = (a[2k], a[2k+1], b[2k], b[2k+1]) as int16 (odd size: zero padded). */
+void edgernn_widen2_s8(const int8_t *a, const int8_t *b, int32_t size, int16_t *out);
+
 /* ---- layers and cells ------------------------------------------------------------------- */
 
 edgernn_status edgernn_embedding_s8(const edgernn_embedding_params_q *params, int32_t token,
@@ -108,6 +124,13 @@ edgernn_status edgernn_embedding_w8f32(const edgernn_embedding_params_w8f32 *par
 void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input, int8_t *output,
                       int32_t *scratch);
 /** scratch: EDGERNN_DENSE_S16_BUFFER_SIZE words. */
+/** The int8 output of a dense layer from its int32 sums W x + b' (acc is overwritten). */
+void edgernn_dense_output_s8(const edgernn_dense_params_q *params, int32_t *acc,
+                             int8_t *output);
+/** `count` steps (inputs and outputs step-major); scratch:
+ * EDGERNN_DENSE_STEPS_S8_BUFFER_SIZE words. */
+void edgernn_dense_steps_s8(const edgernn_dense_params_q *params, const int8_t *inputs,
+                            int32_t count, int8_t *outputs, int32_t *scratch);
 void edgernn_dense_s16(const edgernn_dense_params_q *params, const int16_t *input,
                        int16_t *output, int32_t *scratch);
 void edgernn_dense_w8f32(const edgernn_dense_params_w8f32 *params, const float *input,
@@ -115,6 +138,15 @@ void edgernn_dense_w8f32(const edgernn_dense_params_w8f32 *params, const float *
 
 void edgernn_rnn_step_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
                          const int8_t *input, int32_t *scratch);
+/** The recurrent half of a step given the input part xq (Q3.12, as the step kernel
+ * projects it); scratch: the gate rows' int32 sums and h as int16. */
+void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
+                         const int16_t *xq, int32_t *scratch);
+/** `count` steps (inputs and outputs step-major), the input parts two steps at a time;
+ * scratch: EDGERNN_RNN_STEPS_S8_BUFFER_SIZE words. */
+void edgernn_rnn_steps_s8(const edgernn_rnn_params_q *params,
+                          edgernn_rnn_state_s8 *state, const int8_t *inputs, int32_t count,
+                          int8_t *outputs, int32_t *scratch);
 void edgernn_rnn_step_s16(const edgernn_rnn_params_q *params, edgernn_rnn_state_s16 *state,
                           const int16_t *input, int32_t *scratch);
 void edgernn_rnn_step_w8f32(const edgernn_rnn_params_w8f32 *params, edgernn_rnn_state_f32 *state,
@@ -122,6 +154,15 @@ void edgernn_rnn_step_w8f32(const edgernn_rnn_params_w8f32 *params, edgernn_rnn_
 
 void edgernn_lstm_step_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
                           const int8_t *input, int32_t *scratch);
+/** The recurrent half of a step given the input part xq (Q3.12, as the step kernel
+ * projects it); scratch: the gate rows' int32 sums and h as int16. */
+void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
+                         const int16_t *xq, int32_t *scratch);
+/** `count` steps (inputs and outputs step-major), the input parts two steps at a time;
+ * scratch: EDGERNN_LSTM_STEPS_S8_BUFFER_SIZE words. */
+void edgernn_lstm_steps_s8(const edgernn_lstm_params_q *params,
+                          edgernn_lstm_state_s8 *state, const int8_t *inputs, int32_t count,
+                          int8_t *outputs, int32_t *scratch);
 void edgernn_lstm_step_s16(const edgernn_lstm_params_q *params, edgernn_lstm_state_s16 *state,
                            const int16_t *input, int32_t *scratch);
 void edgernn_lstm_step_w8f32(const edgernn_lstm_params_w8f32 *params,
@@ -129,6 +170,15 @@ void edgernn_lstm_step_w8f32(const edgernn_lstm_params_w8f32 *params,
 
 void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
                          const int8_t *input, int32_t *scratch);
+/** The recurrent half of a step given the input part xq (Q3.12, as the step kernel
+ * projects it); scratch: the gate rows' int32 sums and h as int16. */
+void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
+                         const int16_t *xq, int32_t *scratch);
+/** `count` steps (inputs and outputs step-major), the input parts two steps at a time;
+ * scratch: EDGERNN_GRU_STEPS_S8_BUFFER_SIZE words. */
+void edgernn_gru_steps_s8(const edgernn_gru_params_q *params,
+                          edgernn_gru_state_s8 *state, const int8_t *inputs, int32_t count,
+                          int8_t *outputs, int32_t *scratch);
 void edgernn_gru_step_s16(const edgernn_gru_params_q *params, edgernn_gru_state_s16 *state,
                           const int16_t *input, int32_t *scratch);
 void edgernn_gru_step_w8f32(const edgernn_gru_params_w8f32 *params, edgernn_gru_state_f32 *state,

@@ -8,11 +8,11 @@
  *   h15 = sat16(requantize(h - zp, state_multiplier, state_shift))           (Q0.15)
  *   h = sat8(requantize(rshift_round(z h15 + (32768 - z) n, 15), output_multiplier,
  *                       output_shift) + zp)
- * reset_after (Keras' and PyTorch's default): the gate rows are stored unit by unit (z_0, r_0,
- * n_0, z_1, ...; edgernn/codegen/integer.py), the input part is projected first, the recurrent
- * sums of all 3 units rows follow, and one loop per unit does the rest.
+ * reset_after (Keras' and PyTorch's default): the input part is projected first (gate rows
+ * unit by unit: z_0, r_0, n_0, z_1, ...; edgernn/codegen/integer.py), then
+ * edgernn_gru_cell_s8 does the rest.
  * Scratch: EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) words; reset_after:
- *   acc (3 units int32) | x as int16 | h as int16 | xq (3 units int16, the input part);
+ *   the cell's (3 units int32 | h as int16) | x as int16 | xq (3 units int16, the input part);
  * reset before: acc (EDGERNN_S8_ACC_WORDS(3 units) words) | x as int16 | h (or r h) as int16 |
  *   xs (3 units int16; z, r in Q0.15) | hs (3 units int16; for an even units count only hs_n).
  */
@@ -20,57 +20,19 @@
 
 #include "edgernn_fixed_point.h"
 
-/* h15 = sat16(requantize(h - zp, state_multiplier, state_shift)): the old state in Q0.15. The
- * state multiplier is usually above 1/2 (shift <= 0): requantize's 64-bit path, inline with its
- * rounding constant hoisted; sat16(sat32(v)) = sat16(v). */
-static inline int32_t state_q15(int32_t centred, int32_t multiplier, int32_t shift,
-                                int64_t round)
-{
-    return shift >= 1 ? edgernn_sat16(edgernn_requantize(centred, multiplier, shift))
-                      : edgernn_sat16_64((int64_t)centred * multiplier + round, 31 + shift);
-}
-
-/* reset_after, gate rows unit by unit: one loop per unit after the two projections. */
-static void gru_step_reset_after(const edgernn_gru_params_q *params, int8_t *h_state,
+/* reset_after: the input part projected into Q3.12, then edgernn_gru_cell_s8. */
+static void gru_step_reset_after(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
                                  const int8_t *input, int32_t *scratch)
 {
     const int32_t units = params->units;
     const int32_t n_in = params->input_size;
-    const int32_t zp = params->h_zero_point;
-    int32_t *const acc = scratch;
-    int16_t *const x = (int16_t *)(void *)(scratch + 3 * units);
-    int16_t *const hw = (int16_t *)(void *)(scratch + 3 * units + EDGERNN_I16_WORDS(n_in));
-    int16_t *const xq = (int16_t *)(void *)(scratch + 3 * units + EDGERNN_I16_WORDS(n_in) +
-                                            EDGERNN_I16_WORDS(units));
-    const int32_t *const multipliers = params->h.multiplier;
-    const int8_t *const shifts = params->h.shift;
-    const int32_t state_multiplier = params->state_multiplier;
-    const int32_t state_shift = params->state_shift;
-    const int64_t state_round = (int64_t)1 << (30 + state_shift);
-    const int32_t output_multiplier = params->output_multiplier;
-    const int32_t output_shift = params->output_shift;
-    int32_t j;
+    const int32_t cell_words = 3 * units + EDGERNN_I16_WORDS(units);
+    int16_t *const x = (int16_t *)(void *)(scratch + cell_words);
+    int16_t *const xq = (int16_t *)(void *)(scratch + cell_words + EDGERNN_I16_WORDS(n_in));
 
     edgernn_widen_s8(input, x, n_in);
-    edgernn_widen_s8(h_state, hw, units);
-    edgernn_project_s8(&params->x, x, 3 * units, n_in, acc, xq);
-    edgernn_matvec_s8(params->h.w, hw, params->h.bias, 3 * units, units, acc);
-    for (j = 0; j < units; ++j) { /* rows 3j..3j+2: z, r, n of unit j */
-        const int32_t *const a = acc + 3 * j;
-        const int32_t *const m = multipliers + 3 * j;
-        const int8_t *const s = shifts + 3 * j;
-        const int16_t *const q = xq + 3 * j;
-        const int32_t z = edgernn_gate_q15(a[0], m[0], s[0], q[0], edgernn_sigmoid_table_s16);
-        const int32_t r = edgernn_gate_q15(a[1], m[1], s[1], q[1], edgernn_sigmoid_table_s16);
-        const int32_t hn = edgernn_sat16(edgernn_requantize(a[2], m[2], s[2]));
-        const int32_t nt = edgernn_lut_q15(edgernn_tanh_table_s16,
-                                           edgernn_sat16(q[2] + edgernn_rshift_round32(r * hn, 15)));
-        const int32_t h15 = state_q15(h_state[j] - zp, state_multiplier, state_shift,
-                                      state_round);
-        const int32_t blended = edgernn_rshift_round32(z * h15 + (32768 - z) * nt, 15);
-        h_state[j] = (int8_t)edgernn_sat8(
-            edgernn_requantize(blended, output_multiplier, output_shift) + zp);
-    }
+    edgernn_project_s8(&params->x, x, 3 * units, n_in, scratch, xq);
+    edgernn_gru_cell_s8(params, state, xq, scratch);
 }
 
 void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
@@ -99,7 +61,7 @@ void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     int32_t j;
 
     if (params->reset_after) {
-        gru_step_reset_after(params, h, input, scratch);
+        gru_step_reset_after(params, state, input, scratch);
         return;
     }
     /* reset before: z, r first, then r h feeds the n rows of W_h */
@@ -131,7 +93,7 @@ void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     /* one loop: n, its tanh, and the blend into the int8 state */
     for (j = 0; j < units; ++j) {
         const int32_t nt = edgernn_lut_q15(edgernn_tanh_table_s16, edgernn_sat16(n[j] + hs_n[j]));
-        const int32_t h15 = state_q15(h[j] - zp, state_multiplier, state_shift, state_round);
+        const int32_t h15 = edgernn_state_q15(h[j] - zp, state_multiplier, state_shift, state_round);
         const int32_t blended = edgernn_rshift_round32(z[j] * h15 + (32768 - z[j]) * nt, 15);
         h[j] = (int8_t)edgernn_sat8(
             edgernn_requantize(blended, output_multiplier, output_shift) + zp);

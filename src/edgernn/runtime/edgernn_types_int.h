@@ -210,6 +210,29 @@ typedef struct {
 #define EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units) \
     ((units) + EDGERNN_I16_WORDS(input_size))
 
+/*
+ * Scratch of the *_steps_s8 kernels (whole-sequence calls, two steps at a time). First words:
+ * the cell's sums and h as int16, or edgernn_project2_s8's sums, whichever is larger; then the
+ * pair of inputs as interleaved int16, then the input parts of both steps.
+ */
+#define EDGERNN_MAX_WORDS(a, b) ((a) > (b) ? (a) : (b))
+#define EDGERNN_STEPS_S8_FIRST_WORDS(rows, units) \
+    EDGERNN_MAX_WORDS((rows) + EDGERNN_I16_WORDS(units), 2 * EDGERNN_S8_ACC_WORDS(rows))
+#define EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows, units) \
+    (EDGERNN_STEPS_S8_FIRST_WORDS(rows, units) + 2 * EDGERNN_I16_WORDS(input_size) + \
+     2 * EDGERNN_I16_WORDS(rows))
+#define EDGERNN_RNN_STEPS_S8_BUFFER_SIZE(input_size, units) \
+    EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, units, units)
+#define EDGERNN_LSTM_STEPS_S8_BUFFER_SIZE(input_size, units) \
+    EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, 4 * (units), units)
+/* a GRU with the reset gate before W_h runs edgernn_gru_step_s8 step by step */
+#define EDGERNN_GRU_STEPS_S8_BUFFER_SIZE(input_size, units) \
+    EDGERNN_MAX_WORDS(EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, 3 * (units), units), \
+                      EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units))
+#define EDGERNN_DENSE_STEPS_S8_BUFFER_SIZE(input_size, units) \
+    EDGERNN_MAX_WORDS(2 * (units) + 2 * EDGERNN_I16_WORDS(input_size), \
+                      EDGERNN_DENSE_S8_BUFFER_SIZE(input_size, units))
+
 #define EDGERNN_RNN_STEP_S16_BUFFER_SIZE(input_size, units) \
     ((units) + EDGERNN_I16_WORDS(units))
 #define EDGERNN_LSTM_STEP_S16_BUFFER_SIZE(input_size, units) \

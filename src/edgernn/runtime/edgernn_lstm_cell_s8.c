@@ -1,0 +1,55 @@
+/*
+ * edgernn_lstm_cell_s8.c - the recurrent half of one int8 LSTM step (docs/quantization.md,
+ * "LSTM"), given the input part xq of the gates (Q3.12, 4 units rows, unit by unit):
+ *   (i, f, g, o) = gates in Q3.12; i, f, o = sigmoid, g = tanh, all Q0.15;
+ *   c = sat16(rshift_round(f c, 15) + rshift_round(i g, 30 - k))   (c has scale 2^-k)
+ *   t = tanh(c in Q3.12);  h = sat8(requantize(o t, output_multiplier, output_shift) + zp_h)
+ * The recurrent sums of all 4 units rows come first, then one loop per unit does everything
+ * else (requantize, add, the four tables, the cell and the output) without writing the gate
+ * values back to memory. The gate rows are stored unit by unit (i_0, f_0, g_0, o_0, i_1, ...;
+ * edgernn/codegen/integer.py) so that loop walks one pointer per array.
+ * Scratch: 4 units + EDGERNN_I16_WORDS(units) words: acc (4 units int32) | h as int16.
+ */
+#include "edgernn_functions_int.h"
+
+#include "edgernn_fixed_point.h"
+
+void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
+                          const int16_t *xq, int32_t *scratch)
+{
+    const int32_t units = params->units;
+    const int32_t k = params->cell_frac_bits;
+    int32_t *const acc = scratch;
+    int16_t *const h = (int16_t *)(void *)(scratch + 4 * units);
+    const int32_t *const multipliers = params->h.multiplier;
+    const int8_t *const shifts = params->h.shift;
+    const int32_t multiplier = params->output_multiplier;
+    const int32_t shift = params->output_shift;
+    const int32_t zp = params->h_zero_point;
+    /* the cell in Q3.12 for the tanh table: c >> (k - 12) rounded, or c << (12 - k) */
+    const int32_t down = (k >= 12) ? k - 12 : 0;
+    const int32_t up = (k >= 12) ? 0 : 12 - k;
+    int16_t *const cell = state->c;
+    int8_t *const h_out = state->h;
+    int32_t j;
+
+    edgernn_widen_s8(state->h, h, units);
+    edgernn_matvec_s8(params->h.w, h, params->h.bias, 4 * units, units, acc);
+    for (j = 0; j < units; ++j) { /* rows 4j..4j+3: i, f, g, o of unit j */
+        const int32_t *const a = acc + 4 * j;
+        const int32_t *const m = multipliers + 4 * j;
+        const int8_t *const s = shifts + 4 * j;
+        const int16_t *const q = xq + 4 * j;
+        const int32_t gi = edgernn_gate_q15(a[0], m[0], s[0], q[0], edgernn_sigmoid_table_s16);
+        const int32_t gf = edgernn_gate_q15(a[1], m[1], s[1], q[1], edgernn_sigmoid_table_s16);
+        const int32_t gg = edgernn_gate_q15(a[2], m[2], s[2], q[2], edgernn_tanh_table_s16);
+        const int32_t go = edgernn_gate_q15(a[3], m[3], s[3], q[3], edgernn_sigmoid_table_s16);
+        const int32_t c = edgernn_sat16(             /* |products| <= 2^30: 32 bits */
+            edgernn_rshift_round32(gf * cell[j], 15) + edgernn_rshift_round32(gi * gg, 30 - k));
+        const int32_t c12 = (down > 0) ? edgernn_rshift_round32(c, down)
+                                       : edgernn_sat16(c * (1 << up));
+        const int32_t t = edgernn_lut_q15(edgernn_tanh_table_s16, c12);
+        cell[j] = (int16_t)c;
+        h_out[j] = (int8_t)edgernn_sat8(edgernn_requantize(go * t, multiplier, shift) + zp);
+    }
+}
