@@ -72,24 +72,42 @@ class ActivationFormat:
     dtype: str
     symmetric: bool
 
-    def params_for(self, lo: float, hi: float) -> QParams:
-        """Parameters covering ``[min(lo, 0), max(hi, 0)]`` (TFLM's rule: 0 is exact).
+    def params_for(self, lo: float, hi: float, zero_point_limit: int | None = None) -> QParams:
+        """Parameters covering the calibrated range ``[lo, hi]``.
 
-        Symmetric: ``scale = max|.| / qmax``, zero point 0. Asymmetric: ``scale = span / 255``
-        and ``zero_point = round(qmin - lo / scale)``. A degenerate range (all zeros) gets the
-        range [-1, 1].
+        With ``zero_point_limit`` None (TFLM's rule, needed where real 0 must be stored exactly,
+        such as a recurrent state that starts at 0) the range is widened to contain 0 and the
+        zero point is a value of the type. Symmetric: ``scale = max|.| / qmax``, zero point 0.
+        Asymmetric: ``scale = span / 255`` and ``zero_point = round(qmin - lo / scale)``.
+
+        With a ``zero_point_limit`` L (asymmetric only; a tensor whose real 0 is never stored)
+        the range is widened towards 0 only as far as ``|zero_point| <= L`` needs: a range that
+        lies away from 0 keeps its own resolution, and the zero point, an int32 constant folded
+        into the consumer's bias, may lie outside the type (the stored values never do).
+
+        A degenerate range (all zeros) gets the range [-1, 1].
         """
-        lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+        lo, hi = float(lo), float(hi)
         if not (np.isfinite(lo) and np.isfinite(hi)):
             raise QuantizationError(f"calibration range [{lo}, {hi}] is not finite")
         info = np.iinfo(self.dtype)
+        qmin, qmax = int(info.min), int(info.max)
+        limit = zero_point_limit or 0
+        free = limit > qmax and not self.symmetric
+        if not free:
+            lo, hi = min(lo, 0.0), max(hi, 0.0)
+        elif lo > 0.0:  # zero point qmin - lo / scale >= -limit
+            lo = min(lo, hi * (limit + qmin) / (limit + qmax))
+        elif hi < 0.0:  # zero point qmin - lo / scale <= limit
+            hi = max(hi, lo * (limit - qmax) / (limit - qmin))
         if hi - lo <= 0.0:
             lo, hi = -1.0, 1.0
         if self.symmetric:
-            scale = max(-lo, hi) / info.max
+            scale = max(-lo, hi) / qmax
             return QParams(self.dtype, scale, 0)
-        scale = (hi - lo) / (info.max - info.min)
-        zero_point = int(np.clip(round(info.min - lo / scale), info.min, info.max))
+        scale = (hi - lo) / (qmax - qmin)
+        low, high = (-limit, limit) if free else (qmin, qmax)
+        zero_point = int(np.clip(round(qmin - lo / scale), low, high))
         return QParams(self.dtype, scale, zero_point)
 
 

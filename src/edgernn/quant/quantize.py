@@ -53,6 +53,12 @@ from edgernn.quant.params import (
 )
 
 WEIGHT_QMAX = 127  # weights use [-127, 127], symmetric
+# Zero point bound of an int8 tensor whose real 0 is never stored (model input, dense linear
+# output): its calibrated range need not contain 0 (ActivationFormat.params_for), and the zero
+# point, folded into the consumer's bias, stays within int16 and within a quarter of the int32
+# accumulator for the consumer's widest row (127 * fan-in * |zp| <= 2^29).
+FREE_ZERO_POINT_LIMIT = 1 << 15
+FOLDED_ZERO_POINT_BUDGET = 1 << 29
 GATE_SCALE = 2.0**-GATE_FRAC_BITS
 OUT_SCALE = 2.0**-OUT_FRAC_BITS
 LOGIT_SCALE = 2.0**-LOGIT_FRAC_BITS
@@ -65,6 +71,7 @@ class Context:
     variant: str
     activations: ActivationFormat | None
     input: QParams | None
+    output_zero_point_limit: int | None = None  # set when the output's real 0 is never stored
 
 
 NodeQuantizer = Callable[[Node, NodeStats, Context], Node]
@@ -254,7 +261,10 @@ def quantize_dense(node: Node, stats: NodeStats, ctx: Context) -> Node:
         if activation != "softmax":
             m, s = _scalar(OUT_SCALE / output.scale, f"layer {node.name} output")
             consts.update(output_multiplier=m, output_shift=s)
-    elif activation in ("linear", "relu"):
+    elif activation == "linear":  # no stored 0: the calibrated range itself
+        output = fmt.params_for(stats.output.lo, stats.output.hi, ctx.output_zero_point_limit)
+        target = output.scale
+    elif activation == "relu":  # clamps at the zero point: 0 must be a stored value
         output = fmt.params_for(stats.output.lo, stats.output.hi)
         target = output.scale
     else:
@@ -396,16 +406,20 @@ def quantize(graph: Graph, variant: str, calibration_inputs: np.ndarray) -> Grap
     calibration = calibrate(graph, calibration_inputs)
     fmt = recipe.activations
     first = calibration.nodes[0].input
-    incoming = None if graph.tokens_input or fmt is None else fmt.params_for(first.lo, first.hi)
+    incoming = None
+    if not graph.tokens_input and fmt is not None:
+        incoming = fmt.params_for(first.lo, first.hi, free_zero_point_limit(graph.nodes[0]))
     nodes = []
-    for node, stats in zip(graph.nodes, calibration.nodes, strict=True):
+    for index, (node, stats) in enumerate(zip(graph.nodes, calibration.nodes, strict=True)):
         quantizer = recipe.kinds.get(node.kind)
         if quantizer is None:
             raise QuantizationError(
                 f"layer {node.name}: kind {node.kind!r} has no {variant} quantizer "
                 f"(supported: {', '.join(sorted(recipe.kinds))})"
             )
-        new = quantizer(node, stats, Context(variant, fmt, incoming))
+        consumer = graph.nodes[index + 1] if index + 1 < len(graph.nodes) else None
+        ctx = Context(variant, fmt, incoming, free_zero_point_limit(consumer))
+        new = quantizer(node, stats, ctx)
         nodes.append(new)
         out = new.attrs["quant"].get("output")
         incoming = QParams.from_dict(out) if out else None
@@ -415,6 +429,18 @@ def quantize(graph: Graph, variant: str, calibration_inputs: np.ndarray) -> Grap
     validate_graph(qgraph)
     validate_quantized(qgraph)
     return qgraph
+
+
+def free_zero_point_limit(consumer: Node | None) -> int:
+    """Largest ``|zero_point|`` of an int8 tensor that is never stored as real 0 and feeds
+    ``consumer`` (None: the model output): :data:`FREE_ZERO_POINT_LIMIT`, less for a consumer
+    so wide that its folded bias ``-zp * sum_k w_rk`` could take more than
+    :data:`FOLDED_ZERO_POINT_BUDGET` of the int32 accumulator. Values up to 127 mean TFLM's
+    rule (the range contains 0)."""
+    if consumer is None:
+        return FREE_ZERO_POINT_LIMIT
+    fan_in = max(int(consumer.input_size), 1)
+    return min(FREE_ZERO_POINT_LIMIT, FOLDED_ZERO_POINT_BUDGET // (WEIGHT_QMAX * fan_in))
 
 
 def _metadata(variant: str, calibration: Calibration, nodes: list[Node]) -> dict[str, Any]:
