@@ -106,6 +106,35 @@ class GruLayerSpec(_LayerSpec):
     return_sequences: bool = True
 
 
+class QrnnLayerSpec(_LayerSpec):
+    """Quasi-RNN with fo-pooling (Bradbury et al. 2017; survey Section III-B6).
+
+    ``z, f, o = tanh, σ, σ`` of a masked convolution of width ``kernel_size`` over the inputs
+    ``x(t-k+1) .. x(t)`` (zeros before the start), ``c = f c + (1-f) z``, ``h = o c``.
+    ``window``: time steps whose input convolutions the generated ``NAME_run`` computes as one
+    matrix-matrix product (1: step by step); it changes speed, never results.
+    """
+
+    type: Literal["qrnn"]
+    units: PositiveInt
+    kernel_size: PositiveInt = 2
+    window: PositiveInt = 4
+    return_sequences: bool = True
+
+
+class SruLayerSpec(_LayerSpec):
+    """Simple Recurrent Unit in the survey's form (Lei et al. 2018; survey Section III-B6).
+
+    ``f = σ(W_f x + v_f c + b_f)``, ``r = σ(W_r x + v_r c + b_r)``, ``c = f c + (1-f) W x``,
+    ``h = r c + (1-r) x``: the highway needs as many inputs as units. ``window`` as for QRNN.
+    """
+
+    type: Literal["sru"]
+    units: PositiveInt
+    window: PositiveInt = 4
+    return_sequences: bool = True
+
+
 class DenseLayerSpec(_LayerSpec):
     """Fully connected layer applied at every time step."""
 
@@ -115,9 +144,10 @@ class DenseLayerSpec(_LayerSpec):
 
 
 LayerSpec = Annotated[
-    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | DenseLayerSpec, Field(discriminator="type")
+    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | QrnnLayerSpec | SruLayerSpec | DenseLayerSpec,
+    Field(discriminator="type")
 ]
-RECURRENT_TYPES = ("rnn", "lstm", "gru")
+RECURRENT_TYPES = ("rnn", "lstm", "gru", "qrnn", "sru")
 
 
 class TrainingSpec(_Strict):
@@ -154,4 +184,16 @@ class ModelSpec(_Strict):
                 raise ValueError(
                     f"layers.{i}: only the last recurrent layer may set return_sequences: false"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _sru_highway(self) -> ModelSpec:
+        width = self.input.features or self.input.embedding
+        for i, layer in enumerate(self.layers):
+            if layer.type == "sru" and layer.units != width:
+                raise ValueError(
+                    f"layers.{i}: an sru layer's highway h = r c + (1-r) x needs units == its "
+                    f"input size ({layer.units} != {width})"
+                )
+            width = getattr(layer, "projection", None) or layer.units
         return self
