@@ -14,7 +14,7 @@ dense layers applied at every time step, and optionally how to train it. Example
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
@@ -112,13 +112,15 @@ class QrnnLayerSpec(_LayerSpec):
     ``z, f, o = tanh, σ, σ`` of a masked convolution of width ``kernel_size`` over the inputs
     ``x(t-k+1) .. x(t)`` (zeros before the start), ``c = f c + (1-f) z``, ``h = o c``.
     ``window``: time steps whose input convolutions the generated ``NAME_run`` computes as one
-    matrix-matrix product (1: step by step); it changes speed, never results.
+    matrix-matrix product (1: step by step); it changes speed, never results. Only a first
+    layer reading the model's features knows its next inputs: there it defaults to
+    :data:`DEFAULT_WINDOW`, elsewhere it must be 1 (the default).
     """
 
     type: Literal["qrnn"]
     units: PositiveInt
     kernel_size: PositiveInt = 2
-    window: PositiveInt = 4
+    window: PositiveInt = 1
     return_sequences: bool = True
 
 
@@ -131,7 +133,7 @@ class SruLayerSpec(_LayerSpec):
 
     type: Literal["sru"]
     units: PositiveInt
-    window: PositiveInt = 4
+    window: PositiveInt = 1
     return_sequences: bool = True
 
 
@@ -148,6 +150,9 @@ LayerSpec = Annotated[
     Field(discriminator="type")
 ]
 RECURRENT_TYPES = ("rnn", "lstm", "gru", "qrnn", "sru")
+WINDOWED_TYPES = ("qrnn", "sru")
+#: Default ``window`` of a first ``qrnn``/``sru`` layer reading the model's features.
+DEFAULT_WINDOW = 4
 
 
 class TrainingSpec(_Strict):
@@ -183,6 +188,29 @@ class ModelSpec(_Strict):
             if not self.layers[i].return_sequences:
                 raise ValueError(
                     f"layers.{i}: only the last recurrent layer may set return_sequences: false"
+                )
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_window(cls, data: Any) -> Any:
+        layers = data.get("layers") if isinstance(data, dict) else None
+        if not isinstance(layers, list) or not layers or not isinstance(layers[0], dict):
+            return data
+        first = layers[0]
+        features = isinstance(data.get("input"), dict) and "features" in data["input"]
+        if first.get("type") in WINDOWED_TYPES and features and "window" not in first:
+            return {**data, "layers": [{**first, "window": DEFAULT_WINDOW}, *layers[1:]]}
+        return data
+
+    @model_validator(mode="after")
+    def _window_reads_model_input(self) -> ModelSpec:
+        for i, layer in enumerate(self.layers):
+            window = getattr(layer, "window", 1)
+            if window > 1 and (i > 0 or self.input.is_tokens):
+                raise ValueError(
+                    f"layers.{i}: window: {window} needs the layer to read the model's features "
+                    "(the first layer): other layers get their next inputs one step at a time"
                 )
         return self
 
