@@ -197,3 +197,66 @@ def test_spec_errors_are_one_line(layer, expected):
     message = str(info.value)
     assert message.startswith("bad.yaml") and expected in message, message
     assert "\n" not in message
+
+
+# ---- int8 ---------------------------------------------------------------------------------------
+
+INT8_FORMS = {
+    "qrnn_k2_w4": {"type": "qrnn", "units": 10, "window": 4},
+    "qrnn_k3_w1": {"type": "qrnn", "units": 8, "kernel_size": 3, "window": 1},
+    "sru_w3": {"type": "sru", "units": 7, "window": 3},
+    "sru_w1": {"type": "sru", "units": 7, "window": 1},
+}
+
+
+def _int8(layer: dict, seed: int = 4):
+    from edgernn.quant import quantize
+
+    features = layer["units"] if layer["type"] == "sru" else 7
+    graph = build_graph(_spec(layer, features), seed=seed, random_biases=True)
+    # shifted inputs: a non-zero input zero point (the QRNN history pads with real zeros)
+    rng = np.random.default_rng(seed)
+    calib = rng.uniform(-0.3, 1.0, (40, STEPS, features)).astype(np.float32)
+    return graph, quantize(graph, "int8", calib), calib
+
+
+@pytest.mark.parametrize("name", sorted(INT8_FORMS))
+def test_int8_host_c_is_bit_exact_with_the_integer_golden(name, tmp_path):
+    graph, qgraph, calib = _int8(INT8_FORMS[name])
+    node = qgraph.nodes[0]
+    assert node.attrs["quant"]["input"]["zero_point"] != 0
+    assert node.w("w_x").dtype == np.int8
+    result = check_on_host(qgraph, calib[:4], build_dir=tmp_path)
+    assert result.compiler_output == ""
+    assert result.tolerance == 0
+    assert result.run_max_abs_error == 0 and result.step_max_abs_error == 0 and result.passed
+    # and the quantized model tracks the float one (dequantized outputs)
+    from edgernn.quant import dequantize_outputs, quantize_inputs
+    from edgernn.reference.integer import run_integer_reference
+
+    raw = run_integer_reference(qgraph, quantize_inputs(qgraph, calib[:4]))
+    error = np.max(np.abs(dequantize_outputs(qgraph, raw) - run_reference(graph, calib[:4])))
+    assert error < 0.05, error
+
+
+def test_int8_int16x8_refuse_clearly():
+    from edgernn.errors import QuantizationError
+    from edgernn.quant import quantize
+
+    graph, _, calib = _int8(INT8_FORMS["sru_w1"])
+    with pytest.raises(QuantizationError, match=r"kind 'sru' has no int16x8 quantizer"):
+        quantize(graph, "int16x8", calib)
+
+
+@pytest.mark.parametrize("name", ["qrnn_k2_w4", "sru_w3"])
+def test_int8_on_simulated_cortex_m4_is_bit_exact(name, tmp_path):
+    from edgernn.reference.integer import run_integer_reference
+    from edgernn.targets import run_on_device
+
+    _, qgraph, calib = _int8(INT8_FORMS[name])
+    run = run_on_device(qgraph, calib[:1], build_dir=tmp_path / "fw")
+    assert "-mcpu=cortex-m4" in run.build.cflags and run.build.compiler_output == ""
+    golden = run_integer_reference(qgraph, run.raw_inputs)
+    assert run.raw_outputs.dtype == np.int8
+    assert np.array_equal(run.raw_outputs, golden)
+    assert run.cycles[0] > 0
