@@ -126,7 +126,7 @@ def test_unsupported_layer_kind_is_a_clear_error_and_writes_nothing(tmp_path: Pa
     out = tmp_path / "out"
     out.mkdir()
     expected = (r"^layer rnn_0: kind 'conv1d' has no float32 code generator "
-                r"\(supported: dense, embedding, gru, lstm, lstmp, rnn\)$")
+                r"\(supported: dense, embedding, gru, lstm, lstmp, qrnn, rnn, sru\)$")
     with pytest.raises(BuildError, match=expected):
         generate_c(graph, out)
     assert list(out.iterdir()) == []

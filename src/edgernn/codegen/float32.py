@@ -254,3 +254,5 @@ register_emitter(
         arrays=_arrays,
     ),
 )
+
+from edgernn.codegen import float32_qrnn_sru as _float32_qrnn_sru  # noqa: E402,F401  (qrnn, sru)

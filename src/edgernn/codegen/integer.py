@@ -341,3 +341,5 @@ register_emitter("int8-weights", LayerEmitter(
     scratch_macro=lambda n: f"EDGERNN_GRU_STEP_W8F32_BUFFER_SIZE({n.input_size}, {_units(n)})",
     context=_w8_context, arrays=_w8_arrays,
 ))
+
+from edgernn.codegen import integer_qrnn_sru as _integer_qrnn_sru  # noqa: E402,F401  (int8)

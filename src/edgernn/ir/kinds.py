@@ -258,3 +258,5 @@ register_kind(
         ),
     )
 )
+
+from edgernn.ir import kinds_qrnn_sru as _kinds_qrnn_sru  # noqa: E402,F401  (registers qrnn, sru)

@@ -329,3 +329,5 @@ class LstmPeepholeLayer(IrLayer):
     def export(self) -> dict[str, np.ndarray]:
         """The canonical weights (already in that layout)."""
         return {k: _numpy(self.weights[k]) for k in self.names}
+
+from edgernn.nn import layers_qrnn_sru as _layers_qrnn_sru  # noqa: E402,F401  (qrnn, sru)

@@ -116,6 +116,9 @@ def lower_node(node: Node) -> LoweredNode:
         return LoweredNode(node, variant, consts=consts, table=np.asarray(node.w("table")))
     if node.kind == "dense":
         return LoweredNode(node, variant, {"w": projection(node, "w", "b", x_zp)}, consts)
+    if node.kind in ("qrnn", "sru"):  # input side only; the qrnn reads x - zp (no folding)
+        zp = 0 if node.kind == "qrnn" else x_zp
+        return LoweredNode(node, variant, {"x": projection(node, "w_x", None, zp)}, consts)
     if node.kind == "gru" and node.attrs.get("reset_after", True):
         x_bias, h_bias = "b_x", "b_h"
     else:

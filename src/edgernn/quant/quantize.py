@@ -522,3 +522,5 @@ def validate_quantized(graph: Graph) -> None:
         previous = output
         if node.kind != "embedding":
             check_accumulators(lower_node(node), 16 if recipe.activations.dtype == "int16" else 8)
+
+from edgernn.quant import qrnn_sru as _qrnn_sru  # noqa: E402,F401  (int8 qrnn, sru quantizers)

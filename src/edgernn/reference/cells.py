@@ -143,3 +143,5 @@ def lstmp_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, Sta
     m = o * np.tanh(c)
     h = _matvec(node.w("w_p"), m) if node.attrs.get("projection") else m
     return h.astype(F32), {"h": h.astype(F32), "c": c.astype(F32)}
+
+from edgernn.reference import cells_qrnn_sru as _cells_qrnn_sru  # noqa: E402,F401  (qrnn, sru)

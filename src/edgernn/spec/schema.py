@@ -14,7 +14,7 @@ dense layers applied at every time step, and optionally how to train it. Example
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
@@ -106,6 +106,37 @@ class GruLayerSpec(_LayerSpec):
     return_sequences: bool = True
 
 
+class QrnnLayerSpec(_LayerSpec):
+    """Quasi-RNN with fo-pooling (Bradbury et al. 2017; survey Section III-B6).
+
+    ``z, f, o = tanh, σ, σ`` of a masked convolution of width ``kernel_size`` over the inputs
+    ``x(t-k+1) .. x(t)`` (zeros before the start), ``c = f c + (1-f) z``, ``h = o c``.
+    ``window``: time steps whose input convolutions the generated ``NAME_run`` computes as one
+    matrix-matrix product (1: step by step); it changes speed, never results. Only a first
+    layer reading the model's features knows its next inputs: there it defaults to
+    :data:`DEFAULT_WINDOW`, elsewhere it must be 1 (the default).
+    """
+
+    type: Literal["qrnn"]
+    units: PositiveInt
+    kernel_size: PositiveInt = 2
+    window: PositiveInt = 1
+    return_sequences: bool = True
+
+
+class SruLayerSpec(_LayerSpec):
+    """Simple Recurrent Unit in the survey's form (Lei et al. 2018; survey Section III-B6).
+
+    ``f = σ(W_f x + v_f c + b_f)``, ``r = σ(W_r x + v_r c + b_r)``, ``c = f c + (1-f) W x``,
+    ``h = r c + (1-r) x``: the highway needs as many inputs as units. ``window`` as for QRNN.
+    """
+
+    type: Literal["sru"]
+    units: PositiveInt
+    window: PositiveInt = 1
+    return_sequences: bool = True
+
+
 class DenseLayerSpec(_LayerSpec):
     """Fully connected layer applied at every time step."""
 
@@ -115,9 +146,13 @@ class DenseLayerSpec(_LayerSpec):
 
 
 LayerSpec = Annotated[
-    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | DenseLayerSpec, Field(discriminator="type")
+    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | QrnnLayerSpec | SruLayerSpec | DenseLayerSpec,
+    Field(discriminator="type")
 ]
-RECURRENT_TYPES = ("rnn", "lstm", "gru")
+RECURRENT_TYPES = ("rnn", "lstm", "gru", "qrnn", "sru")
+WINDOWED_TYPES = ("qrnn", "sru")
+#: Default ``window`` of a first ``qrnn``/``sru`` layer reading the model's features.
+DEFAULT_WINDOW = 4
 
 
 class TrainingSpec(_Strict):
@@ -154,4 +189,39 @@ class ModelSpec(_Strict):
                 raise ValueError(
                     f"layers.{i}: only the last recurrent layer may set return_sequences: false"
                 )
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_window(cls, data: Any) -> Any:
+        layers = data.get("layers") if isinstance(data, dict) else None
+        if not isinstance(layers, list) or not layers or not isinstance(layers[0], dict):
+            return data
+        first = layers[0]
+        features = isinstance(data.get("input"), dict) and "features" in data["input"]
+        if first.get("type") in WINDOWED_TYPES and features and "window" not in first:
+            return {**data, "layers": [{**first, "window": DEFAULT_WINDOW}, *layers[1:]]}
+        return data
+
+    @model_validator(mode="after")
+    def _window_reads_model_input(self) -> ModelSpec:
+        for i, layer in enumerate(self.layers):
+            window = getattr(layer, "window", 1)
+            if window > 1 and (i > 0 or self.input.is_tokens):
+                raise ValueError(
+                    f"layers.{i}: window: {window} needs the layer to read the model's features "
+                    "(the first layer): other layers get their next inputs one step at a time"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _sru_highway(self) -> ModelSpec:
+        width = self.input.features or self.input.embedding
+        for i, layer in enumerate(self.layers):
+            if layer.type == "sru" and layer.units != width:
+                raise ValueError(
+                    f"layers.{i}: an sru layer's highway h = r c + (1-r) x needs units == its "
+                    f"input size ({layer.units} != {width})"
+                )
+            width = getattr(layer, "projection", None) or layer.units
         return self

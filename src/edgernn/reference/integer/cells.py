@@ -147,3 +147,5 @@ def gru_step(low: LoweredNode, x: np.ndarray, state: State) -> tuple[np.ndarray,
         n_pre = sat16(xs[:, 2 * u :] + sat16(ph.apply(rh, slice(2 * u, 3 * u))))
     h_new = _h_update(low, h, zr[:, :u], tanh_q15(n_pre))
     return h_new, {"h": h_new}
+
+from edgernn.reference.integer import cells_qrnn_sru as _cells_qrnn_sru  # noqa: E402,F401

@@ -1,0 +1,93 @@
+"""int8 emitters of the ``qrnn`` and ``sru`` kinds (runtime/edgernn_qrnn_sru_int.h).
+
+Constants come from :func:`edgernn.quant.lower.lower_node` (as the integer golden model's); the
+matrix is written in the row-pair layout of ``edgernn_matvec_s8``. State: ``h`` int8 (zeroed
+to its zero point), ``c`` int16, the QRNN history ``x`` and the window rows ``proj`` int16.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from edgernn.codegen.float32_qrnn_sru import window_context
+from edgernn.codegen.integer import FLAVOURS, _projection_arrays
+from edgernn.codegen.registry import CArray, LayerEmitter, register_emitter
+from edgernn.ir.graph import Node
+from edgernn.ir.kinds_qrnn_sru import layer_window, qrnn_history, qrnn_taps
+from edgernn.quant.lower import lower_node
+
+_FLAVOUR = FLAVOURS["int8"]
+
+
+def _words(n: int) -> int:
+    return (n + 1) // 2
+
+
+def _acc(rows: int) -> int:  # EDGERNN_S8_ACC_WORDS
+    from edgernn.codegen.integer import S8_CHUNK_ROWS
+
+    return min(rows, S8_CHUNK_ROWS)
+
+
+def _units(node: Node) -> int:
+    return int(node.attrs["units"])
+
+
+def _state(node: Node) -> dict[str, int]:
+    u = _units(node)
+    state = {"h": u, "c": u}
+    if node.kind == "qrnn" and qrnn_taps(node.attrs) > 1:
+        state["x"] = qrnn_history(node.attrs, node.input_size)
+    if layer_window(node.attrs) > 1:
+        state["proj"] = layer_window(node.attrs) * 3 * u
+    return state
+
+
+def _arrays(node: Node) -> list[CArray]:
+    low = lower_node(node)
+    out = _projection_arrays("x", low.projections["x"], slice(None), "int8")
+    if node.kind == "sru":
+        u = _units(node)
+        out.append(CArray("v", "int32_t", np.asarray(node.w("v")), f"{2 * u} Q3.12 (v_f, v_r)"))
+        out.append(CArray("b", "int32_t", np.asarray(node.w("b")), f"{2 * u} Q3.12 (b_f, b_r)"))
+    return out
+
+
+def _context(node: Node) -> dict[str, Any]:
+    low = lower_node(node)
+    proj = low.projections["x"]
+    return window_context(node) | {
+        "sfx": _FLAVOUR.suffix, "ctype": _FLAVOUR.ctype, "consts": dict(low.consts),
+        "state_types": {"h": "int8_t", "c": "int16_t", "x": "int16_t", "proj": "int16_t"},
+        "state_zero": {"h": low.consts["output_zero_point"]},
+        "proj": {"x": {"bias": bool(np.any(proj.bias != 0)), "acc_shift": proj.acc_shift}},
+    }
+
+
+def _qrnn_scratch(node: Node) -> int:
+    u, taps, n_in = _units(node), qrnn_taps(node.attrs), node.input_size
+    return (_acc(3 * u) + _words((taps - 1 + layer_window(node.attrs)) * n_in)
+            + _words(taps * n_in + 1) + _words(3 * u))
+
+
+register_emitter("int8", LayerEmitter(
+    kind="qrnn", template="integer/qrnn.c.j2",
+    functions=("edgernn_qrnn_step_s8", "edgernn_qrnn_window_s8"),
+    state=_state, scratch=_qrnn_scratch,
+    scratch_macro=lambda node: (
+        f"EDGERNN_QRNN_S8_BUFFER_SIZE({node.input_size}, {_units(node)}, "
+        f"{qrnn_taps(node.attrs)}, {layer_window(node.attrs)})"),
+    context=_context, arrays=_arrays,
+))
+
+register_emitter("int8", LayerEmitter(
+    kind="sru", template="integer/sru.c.j2",
+    functions=("edgernn_sru_step_s8", "edgernn_sru_window_s8"),
+    state=_state,
+    scratch=lambda node: _acc(3 * _units(node)) + _words(node.input_size)
+    + _words(3 * _units(node)),
+    scratch_macro=lambda node: f"EDGERNN_SRU_S8_BUFFER_SIZE({node.input_size}, {_units(node)})",
+    context=_context, arrays=_arrays,
+))
