@@ -182,6 +182,10 @@ def _integer_context(flavour: IntegerFlavour):
 
 
 
+S8_CHUNK_ROWS = 64
+"""EDGERNN_S8_CHUNK_ROWS of edgernn_types_int.h: rows the int8 projection kernels sum at a time."""
+
+
 def _scratch(kind: str, flavour: IntegerFlavour):
     """Python twin of EDGERNN_<KIND>_<SFX>_BUFFER_SIZE (int32 words)."""
 
@@ -230,7 +234,7 @@ def _steps(kind: str, flavour: IntegerFlavour) -> dict[str, Any]:
         if kind == "dense":
             return max(2 * u + 2 * words(n_in), u + words(n_in))
         rows = gates[kind] * u
-        first = max(rows + words(u), 2 * min(rows, 64))
+        first = max(rows + words(u), 2 * min(rows, S8_CHUNK_ROWS))
         cells = first + 2 * words(n_in) + 2 * words(rows)
         return max(cells, _scratch("gru", flavour)(node)) if kind == "gru" else cells
 
