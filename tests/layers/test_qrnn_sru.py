@@ -260,3 +260,34 @@ def test_int8_on_simulated_cortex_m4_is_bit_exact(name, tmp_path):
     assert run.raw_outputs.dtype == np.int8
     assert np.array_equal(run.raw_outputs, golden)
     assert run.cycles[0] > 0
+
+
+# the window kernels go two steps at a time (edgernn_project2_s8): odd taps * inputs (a padded
+# column pair), more than one chunk of rows (3 * units > EDGERNN_S8_CHUNK_ROWS), even and odd
+# windows (an odd last step alone) and the sequence's short last window
+INT8_PAIR_FORMS = {
+    "qrnn_k3_w5_odd_cols": ({"type": "qrnn", "units": 24, "kernel_size": 3, "window": 5}, 7),
+    "qrnn_k1_w2": ({"type": "qrnn", "units": 5, "kernel_size": 1, "window": 2}, 9),
+    "sru_w2_chunks": ({"type": "sru", "units": 23, "window": 2}, 23),
+    "sru_w4": ({"type": "sru", "units": 9, "window": 4}, 9),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INT8_PAIR_FORMS))
+def test_int8_window_pairs_are_bit_exact_on_host_and_cortex_m4(name, tmp_path):
+    from edgernn.quant import quantize
+    from edgernn.reference.integer import run_integer_reference
+    from edgernn.targets import run_on_device
+
+    layer, features = INT8_PAIR_FORMS[name]
+    graph = build_graph(_spec(layer, features), seed=5, random_biases=True)
+    rng = np.random.default_rng(5)
+    calib = rng.uniform(-0.3, 1.0, (40, STEPS, features)).astype(np.float32)
+    qgraph = quantize(graph, "int8", calib)
+    result = check_on_host(qgraph, calib[:3], build_dir=tmp_path / "host")
+    assert result.compiler_output == ""
+    assert result.run_max_abs_error == 0 and result.step_max_abs_error == 0 and result.passed
+    run = run_on_device(qgraph, calib[:1], build_dir=tmp_path / "fw")
+    assert run.build.compiler_output == ""
+    assert np.array_equal(run.raw_outputs, run_integer_reference(qgraph, run.raw_inputs))
+    assert f"edgernn_{layer['type']}_window_s8" in run.function_cycles

@@ -152,14 +152,32 @@ def _integer_arrays(flavour: IntegerFlavour):
     return arrays
 
 
+def _clamp(value: int, flavour: IntegerFlavour) -> int:
+    info = np.iinfo(np.int8 if flavour.suffix == "s8" else np.int16)
+    return int(min(max(value, info.min), info.max))
+
+
+def _recurrent_state(extra: dict[str, int], flavour: IntegerFlavour):
+    """State buffers of an integer recurrent layer: h (its output) and, for int8, h16 (the
+    recurrent state as int16, which can hold a zero point outside int8)."""
+    def state(node: Node) -> dict[str, int]:
+        u = _units(node)
+        out = {"h": u} | ({"h16": u} if flavour.suffix == "s8" else {})
+        return out | {name: u for name in extra}
+    return state
+
+
 def _integer_context(flavour: IntegerFlavour):
     def context(node: Node) -> dict[str, Any]:
         low = lower_node(node)
         c = low.consts
         ctx: dict[str, Any] = {
             "sfx": flavour.suffix, "ctype": flavour.ctype, "consts": dict(c),
-            "state_types": {"h": flavour.ctype, "c": "int16_t"},
-            "state_zero": {"h": c["output_zero_point"]},
+            "state_types": {"h": flavour.ctype, "c": "int16_t", "h16": "int16_t"},
+            # int8 h may have its zero point outside int8 (it is stored as real 0 only in the
+            # int16 state h16); the int8 copy is the layer's output, written before it is read
+            "state_zero": {"h": _clamp(c["output_zero_point"], flavour),
+                           "h16": c["output_zero_point"]},
         }
         if node.kind == "embedding":
             return ctx
@@ -271,19 +289,19 @@ for _flavour in FLAVOURS.values():
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="rnn", template="integer/rnn.c.j2", functions=(f"edgernn_rnn_step_{_sfx}",),
-        state=lambda node: {"h": _units(node)},
+        state=_recurrent_state({}, _flavour),
         scratch=_scratch("rnn", _flavour), scratch_macro=_macro("rnn", _flavour),
         context=_context, arrays=_arrays, **_steps("rnn", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="lstm", template="integer/lstm.c.j2", functions=(f"edgernn_lstm_step_{_sfx}",),
-        state=lambda node: {"h": _units(node), "c": _units(node)},
+        state=_recurrent_state({"c": 1}, _flavour),
         scratch=_scratch("lstm", _flavour), scratch_macro=_macro("lstm", _flavour),
         context=_context, arrays=_arrays, **_steps("lstm", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
         kind="gru", template="integer/gru.c.j2", functions=(f"edgernn_gru_step_{_sfx}",),
-        state=lambda node: {"h": _units(node)},
+        state=_recurrent_state({}, _flavour),
         scratch=_scratch("gru", _flavour), scratch_macro=_macro("gru", _flavour),
         context=_context, arrays=_arrays, **_steps("gru", _flavour),
     ))

@@ -66,10 +66,19 @@ def _context(node: Node) -> dict[str, Any]:
     }
 
 
-def _qrnn_scratch(node: Node) -> int:
+def _qrnn_scratch(node: Node) -> int:  # EDGERNN_QRNN_S8_BUFFER_SIZE
     u, taps, n_in = _units(node), qrnn_taps(node.attrs), node.input_size
-    return (_acc(3 * u) + _words((taps - 1 + layer_window(node.attrs)) * n_in)
-            + _words(taps * n_in + 1) + _words(3 * u))
+    window = layer_window(node.attrs)
+    step = _acc(3 * u) + _words(taps * n_in + 1) + _words(3 * u)
+    pair = 2 * _acc(3 * u) + 2 * _words(taps * n_in)  # edgernn_qrnn_window_s8
+    return _words((taps - 1 + window) * n_in) + (max(step, pair) if window > 1 else step)
+
+
+def _sru_scratch(node: Node) -> int:  # EDGERNN_SRU_S8_BUFFER_SIZE
+    u, n_in = _units(node), node.input_size
+    step = _acc(3 * u) + _words(n_in) + _words(3 * u)
+    pair = 2 * _acc(3 * u) + 2 * _words(n_in)  # edgernn_sru_window_s8
+    return max(step, pair) if layer_window(node.attrs) > 1 else step
 
 
 register_emitter("int8", LayerEmitter(
@@ -86,8 +95,9 @@ register_emitter("int8", LayerEmitter(
     kind="sru", template="integer/sru.c.j2",
     functions=("edgernn_sru_step_s8", "edgernn_sru_window_s8"),
     state=_state,
-    scratch=lambda node: _acc(3 * _units(node)) + _words(node.input_size)
-    + _words(3 * _units(node)),
-    scratch_macro=lambda node: f"EDGERNN_SRU_S8_BUFFER_SIZE({node.input_size}, {_units(node)})",
+    scratch=_sru_scratch,
+    scratch_macro=lambda node: (
+        f"EDGERNN_SRU_S8_BUFFER_SIZE({node.input_size}, {_units(node)}, "
+        f"{layer_window(node.attrs)})"),
     context=_context, arrays=_arrays,
 ))

@@ -275,11 +275,39 @@ def quantize_dense(node: Node, stats: NodeStats, ctx: Context) -> Node:
     return _new_node(node, weights, _record(ctx, output, **consts))
 
 
+# The odd-row sums of the int8 pair-layout matvec must stay below 2^23 in magnitude
+# (edgernn_matvec_s8.c): with |x| <= 128 that holds for 512 columns; an initial state x = zp
+# bounds |zp| by the recurrent fan-in.
+PAIR_SUM_BOUND = 1 << 23
+PAIR_CHUNK_COLS = 512
+INT16_MAX = (1 << 15) - 1
+
+
+def _state_params(node: Node, stats: NodeStats, ctx: Context, fmt: ActivationFormat) -> QParams:
+    """Quantization of an RNN/LSTM/GRU output ``h``, which is also the recurrent state.
+
+    int8: the state starts at real 0 but is stored as int16 (``h16`` in the int8 state
+    structs), so 0 need not be an int8 value: the range keeps its calibrated resolution and
+    the zero point may lie outside int8 (a hidden state that never goes near 0 would otherwise
+    waste most of its 256 codes), bounded by the consumer's folded bias
+    (``ctx.output_zero_point_limit``), by int16, and by the pair-layout matvec, which reads the
+    initial state through the recurrent matrix. Other variants: TFLM's rule (0 in range).
+    """
+    lo, hi = stats.output.lo, stats.output.hi
+    if ctx.variant != "int8":
+        return fmt.params_for(lo, hi)
+    fan_in = min(max(int(node.attrs["units"]), 1), PAIR_CHUNK_COLS)
+    limit = min((PAIR_SUM_BOUND - 1) // (WEIGHT_QMAX * fan_in), INT16_MAX)
+    if ctx.output_zero_point_limit is not None:
+        limit = min(limit, ctx.output_zero_point_limit)
+    return fmt.params_for(lo, hi, limit)
+
+
 @register_node_quantizer(*INTEGER_RECIPES, kind="rnn")
 def quantize_rnn(node: Node, stats: NodeStats, ctx: Context) -> Node:
     """Gates in Q3.12 (input and recurrent parts requantized separately), tanh table, h out."""
     fmt, x = _require(ctx)
-    h = fmt.params_for(stats.output.lo, stats.output.hi)
+    h = _state_params(node, stats, ctx, fmt)
     weights = _integer_matrix(node, "w_x", "b", x, GATE_SCALE, ctx)
     weights |= _integer_matrix(node, "w_h", None, h, GATE_SCALE, ctx)
     m, s = _scalar(OUT_SCALE / h.scale, f"layer {node.name} output")
@@ -301,7 +329,7 @@ def cell_frac_bits(max_abs_c: float) -> int:
 def quantize_lstm(node: Node, stats: NodeStats, ctx: Context) -> Node:
     """Gates in Q3.12, cell state int16 with scale 2**-k, h = o * tanh(c) requantized from Q0.30."""
     fmt, x = _require(ctx)
-    h = fmt.params_for(stats.output.lo, stats.output.hi)
+    h = _state_params(node, stats, ctx, fmt)
     weights = _integer_matrix(node, "w_x", "b", x, GATE_SCALE, ctx)
     weights |= _integer_matrix(node, "w_h", None, h, GATE_SCALE, ctx)
     c_range = stats.states["c"].max_abs if "c" in stats.states else 0.0
@@ -315,7 +343,7 @@ def quantize_lstm(node: Node, stats: NodeStats, ctx: Context) -> Node:
 def quantize_gru(node: Node, stats: NodeStats, ctx: Context) -> Node:
     """Gates in Q3.12; ``h`` goes to Q0.15 for the update ``z h + (1 - z) n`` and back."""
     fmt, x = _require(ctx)
-    h = fmt.params_for(stats.output.lo, stats.output.hi)
+    h = _state_params(node, stats, ctx, fmt)
     if node.attrs.get("reset_after", True):
         weights = _integer_matrix(node, "w_x", "b_x", x, GATE_SCALE, ctx)
         weights |= _integer_matrix(node, "w_h", "b_h", h, GATE_SCALE, ctx)

@@ -8,7 +8,8 @@
  *   h = sat8(requantize(rshift_round(z h15 + (32768 - z) n, 15), output_multiplier,
  *                       output_shift) + zp)
  * The recurrent sums of all 3 units rows come first, then one loop per unit.
- * Scratch: 3 units + EDGERNN_I16_WORDS(units) words: acc (3 units int32) | h as int16.
+ * The sums read the int16 state h16; the loop writes h16 and the int8 output h.
+ * Scratch: 3 units + EDGERNN_I16_WORDS(units) words (acc: 3 units int32; the rest is spare).
  */
 #include "edgernn_functions_int.h"
 
@@ -20,7 +21,6 @@ void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     const int32_t units = params->units;
     const int32_t zp = params->h_zero_point;
     int32_t *const acc = scratch;
-    int16_t *const hw = (int16_t *)(void *)(scratch + 3 * units);
     const int32_t *const multipliers = params->h.multiplier;
     const int8_t *const shifts = params->h.shift;
     const int32_t state_multiplier = params->state_multiplier;
@@ -28,11 +28,11 @@ void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     const int64_t state_round = (int64_t)1 << (30 + state_shift);
     const int32_t output_multiplier = params->output_multiplier;
     const int32_t output_shift = params->output_shift;
-    int8_t *const h_state = state->h;
+    int8_t *const h_out = state->h;
+    int16_t *const h16 = state->h16;
     int32_t j;
 
-    edgernn_widen_s8(h_state, hw, units);
-    edgernn_matvec_s8(params->h.w, hw, params->h.bias, 3 * units, units, acc);
+    edgernn_matvec_s8(params->h.w, h16, params->h.bias, 3 * units, units, acc);
     for (j = 0; j < units; ++j) { /* rows 3j..3j+2: z, r, n of unit j */
         const int32_t *const a = acc + 3 * j;
         const int32_t *const m = multipliers + 3 * j;
@@ -43,11 +43,13 @@ void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
         const int32_t hn = edgernn_sat16(edgernn_requantize(a[2], m[2], s[2]));
         const int32_t nt = edgernn_lut_q15(edgernn_tanh_table_s16,
                                            edgernn_sat16(q[2] + edgernn_rshift_round32(r * hn, 15)));
-        const int32_t h15 = edgernn_state_q15(h_state[j] - zp, state_multiplier, state_shift,
+        const int32_t h15 = edgernn_state_q15(h16[j] - zp, state_multiplier, state_shift,
                                       state_round);
         const int32_t blended = edgernn_rshift_round32(z * h15 + (32768 - z) * nt, 15);
-        h_state[j] = (int8_t)edgernn_sat8(
+        const int32_t h_new = edgernn_sat8(
             edgernn_requantize(blended, output_multiplier, output_shift) + zp);
+        h_out[j] = (int8_t)h_new;
+        h16[j] = (int16_t)h_new;
     }
 }
 

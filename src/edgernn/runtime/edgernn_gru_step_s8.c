@@ -13,7 +13,7 @@
  * edgernn_gru_cell_s8 does the rest.
  * Scratch: EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) words; reset_after:
  *   the cell's (3 units int32 | h as int16) | x as int16 | xq (3 units int16, the input part);
- * reset before: acc (EDGERNN_S8_ACC_WORDS(3 units) words) | x as int16 | h (or r h) as int16 |
+ * reset before: acc (EDGERNN_S8_ACC_WORDS(3 units) words) | x as int16 | r h as int16 |
  *   xs (3 units int16; z, r in Q0.15) | hs (3 units int16; for an even units count only hs_n).
  */
 #include "edgernn_functions_int.h"
@@ -58,6 +58,7 @@ void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     const int32_t output_shift = params->output_shift;
     const int64_t state_round = (int64_t)1 << (30 + state_shift);
     int8_t *const h = state->h;
+    int16_t *const h16 = state->h16;
     int32_t j;
 
     if (params->reset_after) {
@@ -66,7 +67,6 @@ void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
     }
     /* reset before: z, r first, then r h feeds the n rows of W_h */
     edgernn_widen_s8(input, x, n_in);
-    edgernn_widen_s8(h, hw, units);
     if (units % 2 == 0) {
         /* z, r = sigmoid(xs + hs) straight from the gate kernel (rows 2 units: whole blocks),
          * then the n rows of the input projection */
@@ -74,28 +74,31 @@ void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
                                                  edgernn_sigmoid_table_s16};
         const edgernn_projection_params xn = edgernn_projection_rows_s8(&params->x, 2 * units,
                                                                         n_in);
-        edgernn_gates_s8(&params->x, x, n_in, &params->h, hw, units, 2 * units, tables, units,
+        edgernn_gates_s8(&params->x, x, n_in, &params->h, h16, units, 2 * units, tables, units,
                          acc, xs);
         edgernn_project_s8(&xn, x, units, n_in, acc, n);
         hs_n = hs;
     } else {
         edgernn_project_s8(&params->x, x, 3 * units, n_in, acc, xs);
-        edgernn_project_s8(&params->h, hw, 2 * units, units, acc, hs);
+        edgernn_project_s8(&params->h, h16, 2 * units, units, acc, hs);
         for (j = 0; j < 2 * units; ++j) { /* z and r are adjacent */
             xs[j] = edgernn_lut_q15(edgernn_sigmoid_table_s16, edgernn_sat16(xs[j] + hs[j]));
         }
         hs_n = hs + 2 * units;
     }
     for (j = 0; j < units; ++j) {
-        hw[j] = (int16_t)(zp + edgernn_rshift_round32(r[j] * (h[j] - zp), 15));
+        hw[j] = (int16_t)(zp + edgernn_rshift_round32(r[j] * (h16[j] - zp), 15));
     }
     edgernn_project_s8(&params->hn, hw, units, units, acc, hs_n);
     /* one loop: n, its tanh, and the blend into the int8 state */
     for (j = 0; j < units; ++j) {
         const int32_t nt = edgernn_lut_q15(edgernn_tanh_table_s16, edgernn_sat16(n[j] + hs_n[j]));
-        const int32_t h15 = edgernn_state_q15(h[j] - zp, state_multiplier, state_shift, state_round);
+        const int32_t h15 = edgernn_state_q15(h16[j] - zp, state_multiplier, state_shift,
+                                              state_round);
         const int32_t blended = edgernn_rshift_round32(z[j] * h15 + (32768 - z[j]) * nt, 15);
-        h[j] = (int8_t)edgernn_sat8(
+        const int32_t h_new = edgernn_sat8(
             edgernn_requantize(blended, output_multiplier, output_shift) + zp);
+        h[j] = (int8_t)h_new;
+        h16[j] = (int16_t)h_new;
     }
 }

@@ -8,7 +8,8 @@
  * else (requantize, add, the four tables, the cell and the output) without writing the gate
  * values back to memory. The gate rows are stored unit by unit (i_0, f_0, g_0, o_0, i_1, ...;
  * edgernn/codegen/integer.py) so that loop walks one pointer per array.
- * Scratch: 4 units + EDGERNN_I16_WORDS(units) words: acc (4 units int32) | h as int16.
+ * The sums read the int16 state h16; the loop writes h16 and the int8 output h.
+ * Scratch: 4 units + EDGERNN_I16_WORDS(units) words (acc: 4 units int32; the rest is spare).
  */
 #include "edgernn_functions_int.h"
 
@@ -20,7 +21,6 @@ void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_stat
     const int32_t units = params->units;
     const int32_t k = params->cell_frac_bits;
     int32_t *const acc = scratch;
-    int16_t *const h = (int16_t *)(void *)(scratch + 4 * units);
     const int32_t *const multipliers = params->h.multiplier;
     const int8_t *const shifts = params->h.shift;
     const int32_t multiplier = params->output_multiplier;
@@ -31,10 +31,10 @@ void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_stat
     const int32_t up = (k >= 12) ? 0 : 12 - k;
     int16_t *const cell = state->c;
     int8_t *const h_out = state->h;
+    int16_t *const h16 = state->h16;
     int32_t j;
 
-    edgernn_widen_s8(state->h, h, units);
-    edgernn_matvec_s8(params->h.w, h, params->h.bias, 4 * units, units, acc);
+    edgernn_matvec_s8(params->h.w, h16, params->h.bias, 4 * units, units, acc);
     for (j = 0; j < units; ++j) { /* rows 4j..4j+3: i, f, g, o of unit j */
         const int32_t *const a = acc + 4 * j;
         const int32_t *const m = multipliers + 4 * j;
@@ -49,7 +49,9 @@ void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_stat
         const int32_t c12 = (down > 0) ? edgernn_rshift_round32(c, down)
                                        : edgernn_sat16(c * (1 << up));
         const int32_t t = edgernn_lut_q15(edgernn_tanh_table_s16, c12);
+        const int32_t h_new = edgernn_sat8(edgernn_requantize(go * t, multiplier, shift) + zp);
         cell[j] = (int16_t)c;
-        h_out[j] = (int8_t)edgernn_sat8(edgernn_requantize(go * t, multiplier, shift) + zp);
+        h_out[j] = (int8_t)h_new;
+        h16[j] = (int16_t)h_new;
     }
 }

@@ -5,9 +5,9 @@
  *
  * As in float32 (edgernn_qrnn_sru.h), edgernn_<kind>_window_s8 fills state->proj with the Q3.12
  * input side of the next count steps and edgernn_<kind>_step_s8 runs one step from its row, or
- * computes the row itself when given NULL. The window is computed as repeated
- * edgernn_project_s8 products for now (no batched int8 matrix kernel yet), so it changes where
- * the work happens, not how much.
+ * computes the row itself when given NULL. The window projects its steps two at a time
+ * (edgernn_project2_s8: one pass over the weights for two steps, an odd last step alone), the
+ * same integers as one edgernn_project_s8 per step.
  */
 #ifndef EDGERNN_QRNN_SRU_INT_H
 #define EDGERNN_QRNN_SRU_INT_H
@@ -64,15 +64,30 @@ typedef struct {
     int16_t *proj;
 } edgernn_sru_state_s8;
 
+/* Scratch words of the steps (acc | window inputs | taps | gates) and, with a window, of the
+ * window kernel (project2's acc | history + window inputs | the taps pair), which runs first. */
+#define EDGERNN_QRNN_S8_STEP_WORDS(input_size, units, taps)                             \
+    (EDGERNN_S8_ACC_WORDS(3 * (units)) + EDGERNN_I16_WORDS((taps) * (input_size) + 1) +  \
+     EDGERNN_I16_WORDS(3 * (units)))
+#define EDGERNN_QRNN_S8_WINDOW_WORDS(input_size, units, taps)                           \
+    (2 * EDGERNN_S8_ACC_WORDS(3 * (units)) + 2 * EDGERNN_I16_WORDS((taps) * (input_size)))
 /** Scratch words of edgernn_qrnn_step_s8 and edgernn_qrnn_window_s8. */
 #define EDGERNN_QRNN_S8_BUFFER_SIZE(input_size, units, taps, window)                     \
-    (EDGERNN_S8_ACC_WORDS(3 * (units)) + EDGERNN_I16_WORDS(((taps) - 1 + (window)) *   \
-     (input_size)) + EDGERNN_I16_WORDS((taps) * (input_size) + 1) +                   \
-     EDGERNN_I16_WORDS(3 * (units)))
-/** Scratch words of edgernn_sru_step_s8 and edgernn_sru_window_s8. */
-#define EDGERNN_SRU_S8_BUFFER_SIZE(input_size, units)                                   \
+    (EDGERNN_I16_WORDS(((taps) - 1 + (window)) * (input_size)) +                        \
+     ((window) > 1 ? EDGERNN_MAX_WORDS(EDGERNN_QRNN_S8_STEP_WORDS(input_size, units, taps), \
+                                       EDGERNN_QRNN_S8_WINDOW_WORDS(input_size, units, taps)) \
+                   : EDGERNN_QRNN_S8_STEP_WORDS(input_size, units, taps)))
+/* The step's (acc | x as int16 | gates) and the window's (project2's acc | the input pair). */
+#define EDGERNN_SRU_S8_STEP_WORDS(input_size, units)                                    \
     (EDGERNN_S8_ACC_WORDS(3 * (units)) + EDGERNN_I16_WORDS(input_size) +               \
      EDGERNN_I16_WORDS(3 * (units)))
+#define EDGERNN_SRU_S8_WINDOW_WORDS(input_size, units)                                  \
+    (2 * EDGERNN_S8_ACC_WORDS(3 * (units)) + 2 * EDGERNN_I16_WORDS(input_size))
+/** Scratch words of edgernn_sru_step_s8 and edgernn_sru_window_s8. */
+#define EDGERNN_SRU_S8_BUFFER_SIZE(input_size, units, window)                           \
+    ((window) > 1 ? EDGERNN_MAX_WORDS(EDGERNN_SRU_S8_STEP_WORDS(input_size, units),       \
+                                      EDGERNN_SRU_S8_WINDOW_WORDS(input_size, units))     \
+                  : EDGERNN_SRU_S8_STEP_WORDS(input_size, units))
 
 void edgernn_qrnn_window_s8(const edgernn_qrnn_params_s8 *params,
                             const edgernn_qrnn_state_s8 *state, const int8_t *inputs,

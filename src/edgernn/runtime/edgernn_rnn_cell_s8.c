@@ -3,9 +3,9 @@
  * "RNN"), given the input part xq (Q3.12):
  *   y = tanh(sat16(xq + sat16(requantize(W_h h + b'_h)))) in Q0.15;
  *   h = sat8(requantize(y, output_multiplier, output_shift) + zp_h).
- * The recurrent sums of all units come first (they read the int16 copy of the old h, so the
- * state is updated in place), then one loop per unit.
- * Scratch: units + EDGERNN_I16_WORDS(units) words: acc (units int32) | h as int16.
+ * The recurrent sums of all units come first (from the int16 state h16, so the state is
+ * updated in place), then one loop per unit writes h16 and the int8 output h.
+ * Scratch: units + EDGERNN_I16_WORDS(units) words (acc: units int32; the rest is spare).
  */
 #include "edgernn_functions_int.h"
 
@@ -16,7 +16,6 @@ void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s
 {
     const int32_t units = params->units;
     int32_t *const acc = scratch;
-    int16_t *const h = (int16_t *)(void *)(scratch + units);
     const int32_t *const multipliers = params->h.multiplier;
     const int8_t *const shifts = params->h.shift;
     const int32_t multiplier = params->output_multiplier;
@@ -25,11 +24,14 @@ void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s
     int8_t *const h_out = state->h;
     int32_t j;
 
-    edgernn_widen_s8(state->h, h, units);
-    edgernn_matvec_s8(params->h.w, h, params->h.bias, units, units, acc);
+    int16_t *const h16 = state->h16;
+
+    edgernn_matvec_s8(params->h.w, h16, params->h.bias, units, units, acc);
     for (j = 0; j < units; ++j) {
         const int32_t y = edgernn_gate_q15(acc[j], multipliers[j], shifts[j], xq[j],
                                            edgernn_tanh_table_s16);
-        h_out[j] = (int8_t)edgernn_sat8(edgernn_requantize(y, multiplier, shift) + zp);
+        const int32_t h_new = edgernn_sat8(edgernn_requantize(y, multiplier, shift) + zp);
+        h_out[j] = (int8_t)h_new;
+        h16[j] = (int16_t)h_new;
     }
 }

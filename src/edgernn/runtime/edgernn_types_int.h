@@ -117,18 +117,25 @@ typedef struct {
     int32_t h_zero_point;
 } edgernn_gru_params_q;
 
-/** Recurrent state, int8 variant. */
+/**
+ * Recurrent state, int8 variant: h is the layer's int8 output; h16 the same values as int16,
+ * the state the next step reads. It starts at the zero point (real 0), which may lie outside
+ * int8 when h's calibrated range stays away from 0 (docs/quantization.md, "Accuracy").
+ */
 typedef struct {
     int8_t *h;
+    int16_t *h16;
 } edgernn_rnn_state_s8;
 
 typedef struct {
     int8_t *h;
     int16_t *c;
+    int16_t *h16;
 } edgernn_lstm_state_s8;
 
 typedef struct {
     int8_t *h;
+    int16_t *h16;
 } edgernn_gru_state_s8;
 
 /** Recurrent state, int16x8 variant. */
