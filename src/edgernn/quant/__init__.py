@@ -35,6 +35,7 @@ from edgernn.quant.quantize import (
     register_recipe,
     validate_quantized,
 )
+from edgernn.quant import lstmp as _lstmp  # noqa: E402,F401  (registers the lstmp quantizers)
 
 __all__ = [
     "RECIPES", "ActivationFormat", "Calibration", "LoweredNode", "NodeStats", "Projection",

@@ -65,6 +65,8 @@ class LoweredNode:
     projections: dict[str, Projection] = field(default_factory=dict)
     consts: dict[str, int] = field(default_factory=dict)
     table: np.ndarray | None = None
+    # per-element integer vectors (an lstmp node's diagonal peepholes), by weight name
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def fold_bias(w_q: np.ndarray, b_q: np.ndarray | None, zero_point: int) -> np.ndarray:
@@ -116,6 +118,8 @@ def lower_node(node: Node) -> LoweredNode:
         return LoweredNode(node, variant, consts=consts, table=np.asarray(node.w("table")))
     if node.kind == "dense":
         return LoweredNode(node, variant, {"w": projection(node, "w", "b", x_zp)}, consts)
+    if node.kind == "lstmp":
+        return _lower_lstmp(node, variant, consts, x_zp, h_zp)
     if node.kind == "gru" and node.attrs.get("reset_after", True):
         x_bias, h_bias = "b_x", "b_h"
     else:
@@ -125,6 +129,26 @@ def lower_node(node: Node) -> LoweredNode:
         "h": projection(node, "w_h", h_bias, h_zp),
     }
     return LoweredNode(node, variant, projections, consts)
+
+
+def _lower_lstmp(node: Node, variant: str, consts: dict[str, int], x_zp: int,
+                 h_zp: int) -> LoweredNode:
+    """lstmp: the LSTM's ``x`` and ``h`` projections, full peepholes (``p_i``, ``p_f``, ``p_o``,
+    on the int16 cell state: zero point 0) and ``w_p`` (on ``m``: zero point 0) as projections;
+    diagonal peepholes as int vectors (:mod:`edgernn.quant.lstmp`)."""
+    projections = {
+        "x": projection(node, "w_x", "b", x_zp),
+        "h": projection(node, "w_h", None, h_zp),
+    }
+    vectors: dict[str, np.ndarray] = {}
+    for name in ("p_i", "p_f", "p_o"):
+        if name in node.weights and node.w(name).ndim == 2:
+            projections[name] = projection(node, name, None, 0)
+        elif name in node.weights:
+            vectors[name] = np.asarray(node.w(name), dtype=I64)
+    if "w_p" in node.weights:
+        projections["w_p"] = projection(node, "w_p", None, 0)
+    return LoweredNode(node, variant, projections, consts, vectors=vectors)
 
 
 def check_accumulators(lowered: LoweredNode, input_bits: int) -> None:
