@@ -90,14 +90,18 @@ def _scratch(flavour: IntegerFlavour):
     return scratch
 
 
+def _macro(flavour: IntegerFlavour):
+    sfx = flavour.suffix.upper()
+    return lambda node: (f"EDGERNN_LSTMP_STEP_{sfx}_BUFFER_SIZE({node.input_size}, "
+                         f"{_units(node)}, {_width(node)})")
+
+
 for _flavour in FLAVOURS.values():
     register_emitter(_flavour.variant, LayerEmitter(
         kind="lstmp", template="integer/lstmp.c.j2",
         functions=(f"edgernn_lstmp_step_{_flavour.suffix}",),
         state=lambda node: get_kind("lstmp").state_sizes(node.attrs),
         scratch=_scratch(_flavour),
-        scratch_macro=lambda node, sfx=_flavour.suffix.upper(): (
-            f"EDGERNN_LSTMP_STEP_{sfx}_BUFFER_SIZE({node.input_size}, {_units(node)}, "
-            f"{_width(node)})"),
+        scratch_macro=_macro(_flavour),
         context=_context(_flavour), arrays=_arrays(_flavour),
     ))

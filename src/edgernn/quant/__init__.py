@@ -10,6 +10,7 @@ Quick start::
 See docs/quantization.md for the exact integer semantics.
 """
 
+from edgernn.quant import lstmp as _lstmp  # noqa: E402,F401  (registers the lstmp quantizers)
 from edgernn.quant.calibrate import Calibration, NodeStats, Range, calibrate
 from edgernn.quant.fixed_point import quantize_multiplier, requantize, rshift_round
 from edgernn.quant.layout import from_dsp_layout, to_dsp_layout
@@ -35,7 +36,6 @@ from edgernn.quant.quantize import (
     register_recipe,
     validate_quantized,
 )
-from edgernn.quant import lstmp as _lstmp  # noqa: E402,F401  (registers the lstmp quantizers)
 
 __all__ = [
     "RECIPES", "ActivationFormat", "Calibration", "LoweredNode", "NodeStats", "Projection",
