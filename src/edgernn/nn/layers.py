@@ -353,8 +353,9 @@ class BidirectionalLayer(IrLayer):
         """Build from a ``bidirectional`` node (``fw_*``/``bw_*`` weights of the wrapped kind)."""
         from edgernn.ir.bidirectional import direction_node
 
-        return cls(torch_layer(direction_node(node, "fw")), torch_layer(direction_node(node, "bw")),
-                   node.attrs.get("merge", "concat"), bool(node.attrs.get("return_sequences", True)))
+        forward, backward = (torch_layer(direction_node(node, d)) for d in ("fw", "bw"))
+        return cls(forward, backward, node.attrs.get("merge", "concat"),
+                   bool(node.attrs.get("return_sequences", True)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """All steps' merged outputs (see the class docstring for ``return_sequences: false``)."""

@@ -120,6 +120,8 @@ def lower_node(node: Node) -> LoweredNode:
         return LoweredNode(node, variant, {"w": projection(node, "w", "b", x_zp)}, consts)
     if node.kind == "lstmp":
         return _lower_lstmp(node, variant, consts, x_zp, h_zp)
+    if node.kind == "bidirectional":
+        return _lower_bidirectional(node, variant, consts)
     if node.kind == "gru" and node.attrs.get("reset_after", True):
         x_bias, h_bias = "b_x", "b_h"
     else:
@@ -149,6 +151,18 @@ def _lower_lstmp(node: Node, variant: str, consts: dict[str, int], x_zp: int,
     if "w_p" in node.weights:
         projections["w_p"] = projection(node, "w_p", None, 0)
     return LoweredNode(node, variant, projections, consts, vectors=vectors)
+
+
+def _lower_bidirectional(node: Node, variant: str, consts: dict[str, int]) -> LoweredNode:
+    """bidirectional: both halves' projections, prefixed ``fw_``/``bw_`` (for the accumulator
+    check; the golden model and the code generators lower each half on its own)."""
+    from edgernn.ir.bidirectional import DIRECTIONS, direction_node
+
+    projections: dict[str, Projection] = {}
+    for direction in DIRECTIONS:
+        half = lower_node(direction_node(node, direction))
+        projections |= {f"{direction}_{k}": p for k, p in half.projections.items()}
+    return LoweredNode(node, variant, projections, consts)
 
 
 def check_accumulators(lowered: LoweredNode, input_bits: int) -> None:
