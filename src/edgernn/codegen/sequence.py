@@ -29,6 +29,8 @@ from edgernn.ir.graph import Graph, Node
 from edgernn.spec import spec_hash
 
 TEMPLATE = "model_seq.c.j2"
+#: IR kinds generated through their halves' emitters here, not through an emitter of their own.
+WRAPPER_KINDS = (KIND,)
 
 
 def _halves(node: Node) -> list[tuple[Node, bool]]:
