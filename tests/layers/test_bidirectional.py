@@ -237,3 +237,12 @@ def test_spec_order_rules_apply_to_the_wrapper() -> None:
                 {"type": "rnn", "units": 2},
             ],
         })
+
+
+def test_survey_cost_counts_both_halves() -> None:
+    from edgernn.ir.cost import survey_costs
+
+    cost = survey_costs(stack("bigru_lstm_dense"))
+    names = [layer.name for layer in cost.layers]
+    assert names[:2] == ["bidirectional_0_fw", "bidirectional_0_bw"]
+    assert cost.layers[0].row == cost.layers[1].row == "GRU"

@@ -5,8 +5,9 @@ imported is what ``forward`` really computes, in its real order, not the order t
 were declared in. Each traced call is handled by a registered handler:
 
 * modules (:data:`TORCH_MODULES`, keyed by class): ``nn.Embedding``, ``nn.RNN`` (tanh),
-  ``nn.LSTM``, ``nn.GRU`` (any ``num_layers``, ``batch_first`` either way, unidirectional,
-  no initial state given), ``nn.Linear``, ``nn.ReLU``/``Sigmoid``/``Tanh``/``Softmax``,
+  ``nn.LSTM`` (``proj_size`` too: ``lstmp``), ``nn.GRU`` (any ``num_layers``, ``batch_first``
+  either way, ``bidirectional`` too: a ``bidirectional`` node per layer, its output sequence
+  only; no initial state given), ``nn.Linear``, ``nn.ReLU``/``Sigmoid``/``Tanh``/``Softmax``,
   ``nn.Dropout``/``nn.Identity`` (no-ops at inference), and ``nn.Sequential`` containers of
   these (traced through);
 * functions (:data:`TORCH_FUNCTIONS`): ``torch.relu/sigmoid/tanh/softmax``, their

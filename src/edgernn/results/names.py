@@ -21,6 +21,7 @@ KIND_NAMES: dict[str, str] = {
     "lstm": "LSTM",
     "lstmp": "LSTMP",  # LSTM with peepholes and/or a projection layer (Sak et al. 2014)
     "gru": "GRU",
+    "bidirectional": "Bidirectional",
 }
 
 # Numeric variants of generated code, from the reference variant to the most compressed.
