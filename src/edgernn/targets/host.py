@@ -283,7 +283,8 @@ class HostCheck:
         inputs: the check sequences.
         outputs: host ``NAME_run`` outputs (same shape as ``reference``).
         reference: golden model outputs (:func:`run_reference`).
-        step_outputs: host ``NAME_step`` outputs of every step.
+        step_outputs: host ``NAME_step`` outputs of every step (no values for a model with a
+            bidirectional layer, which has no streaming API: its step error is 0).
         run_max_abs_error: max |outputs - reference|.
         step_max_abs_error: max |step_outputs - golden step outputs|.
         tolerance: the absolute tolerance applied.
