@@ -72,7 +72,7 @@ def test_integer_golden_is_close_to_float(name: str, variant: str) -> None:
     xs = random_inputs(graph, 10, seed=0)
     y_q = dequantize_outputs(qgraph, run_integer_reference(qgraph, quantize_inputs(qgraph, xs)))
     error = edgemark_error(run_reference(graph, xs), y_q)
-    assert error < {"int8": 0.02, "int16x8": 0.002}[variant], error
+    assert error < {"int8": 0.01, "int16x8": 0.002}[variant], error
 
 
 @pytest.mark.parametrize("variant", ["int8", "int16x8"])
