@@ -71,6 +71,14 @@ MODELS = {
         _tokens(), L.Embedding(30, 8), L.SimpleRNN(16, return_sequences=True),
         L.Dense(30, activation="softmax")]),
     "functional_chain": _functional,
+    "bidirectional_lstm_concat": lambda: keras.Sequential([
+        _features(5), L.Bidirectional(L.LSTM(6, return_sequences=True)), L.Dense(3)]),
+    "bidirectional_gru_sum_then_lstm_last": lambda: keras.Sequential([
+        _features(4), L.Bidirectional(L.GRU(5, return_sequences=True), merge_mode="sum"),
+        L.LSTM(7, return_sequences=False), L.Dense(2, activation="softmax")]),
+    "bidirectional_rnn_last_reset_before": lambda: keras.Sequential([
+        _features(4), L.SimpleRNN(6, return_sequences=True),
+        L.Bidirectional(L.GRU(5, reset_after=False, return_sequences=False)), L.Dense(3)]),
 }
 
 EDGEMARK = {  # name -> (builder, published parameter count)
@@ -161,7 +169,8 @@ def test_open_sequence_length_needs_the_argument(tmp_path) -> None:
 def test_unsupported_layers_are_listed_in_one_message(tmp_path) -> None:
     model = keras.Sequential([
         _features(4), L.Conv1D(6, 3, padding="same"), L.LSTM(8, return_sequences=True),
-        L.Bidirectional(L.GRU(4, return_sequences=True)), L.Dense(2, activation="elu"),
+        L.Bidirectional(L.GRU(4, return_sequences=True), merge_mode="mul"),
+        L.Dense(2, activation="elu"),
     ])
     for path in _save_both(model, tmp_path, "conv"):
         with pytest.raises(ModelImportError) as info:
@@ -169,7 +178,7 @@ def test_unsupported_layers_are_listed_in_one_message(tmp_path) -> None:
         message = str(info.value)
         assert message.startswith(f"{path.name}: cannot import 3 unsupported items: ")
         assert "layer 1 'conv1d' (Conv1D): layer type not supported" in message
-        assert "(Bidirectional): layer type not supported" in message
+        assert "(Bidirectional): merge_mode=mul (only concat or sum)" in message
         assert "(Dense): activation elu" in message
         assert "Supported: InputLayer, Embedding, SimpleRNN (tanh), LSTM" in message
 

@@ -100,16 +100,21 @@ def test_gru_both_reset_forms_match_onnx_reference(linear_before_reset: int, tmp
     assert diff <= TOLERANCE, diff
 
 
-def test_peepholes_and_unknown_operators_are_listed_in_one_message(tmp_path) -> None:
+def test_computed_peepholes_and_unknown_operators_are_listed_in_one_message(tmp_path) -> None:
     path = tmp_path / "peep.onnx"
-    onnx.save(_gru_model(0, op="LSTM", peepholes=True, extra_node="Elu"), path)
+    model = _gru_model(0, op="LSTM", peepholes=True, extra_node="Elu")
+    # P computed at run time (Identity of the initializer): not a constant initializer
+    model.graph.node.insert(0, helper.make_node("Identity", ["P"], ["P2"], name="p_copy"))
+    rnn = next(n for n in model.graph.node if n.op_type == "LSTM")
+    rnn.input[7] = "P2"
+    onnx.save(model, path)
     with pytest.raises(ModelImportError) as info:
         load(path)
     message = str(info.value)
     assert message.startswith("peep.onnx: cannot import 2 unsupported items: ")
-    assert "node 0 'rnn' (LSTM): peepholes (input P) are not supported yet" in message
-    assert "node 4 'extra' (Elu): operator Elu not supported" in message
-    assert "Supported: RNN (Tanh), LSTM (no peepholes), GRU" in message
+    assert "(LSTM): peepholes (input P) that are not a constant initializer" in message
+    assert "(Elu): operator Elu not supported" in message
+    assert "Supported: RNN (Tanh), LSTM (peepholes too), GRU" in message
 
 
 def test_custom_domain_operator_in_an_exported_model(tmp_path) -> None:
@@ -126,15 +131,6 @@ def test_custom_domain_operator_in_an_exported_model(tmp_path) -> None:
         load(path)
 
 
-def test_bidirectional_export_is_refused(tmp_path) -> None:
-    module = SeqHead(torch.nn.GRU(4, 5, bidirectional=True, batch_first=True),
-                     torch.nn.Linear(10, 2))
-    path = tmp_path / "bi.onnx"
-    export(module, (1, 6, 4), 0, path)
-    with pytest.raises(ModelImportError, match="direction=bidirectional is not supported yet"):
-        load(path)
-
-
 def test_truncated_and_garbage_files(tmp_path) -> None:
     build, shape, vocabulary = CASES["rnn_seq"]
     path = tmp_path / "good.onnx"
@@ -148,3 +144,79 @@ def test_truncated_and_garbage_files(tmp_path) -> None:
     garbage.write_bytes(b"\xff" * 64)
     with pytest.raises(ModelFileError, match="garbage.onnx: not a readable ONNX model"):
         load(garbage)
+
+
+def _lstm_model(direction: str, peepholes: bool, hidden: int = 5, features: int = 3,
+                steps: int = 8):
+    """A hand-built ONNX LSTM (input P when ``peepholes``), its Y merged into the features
+    (Transpose + Reshape, as torch.onnx writes a bidirectional one), then MatMul + Add."""
+    rng = np.random.default_rng(17)
+    dirs = 2 if direction == "bidirectional" else 1
+    def arr(shape):  # noqa: E306
+        return rng.uniform(-0.5, 0.5, shape).astype(np.float32)
+    inits = [
+        numpy_helper.from_array(arr((dirs, 4 * hidden, features)), "W"),
+        numpy_helper.from_array(arr((dirs, 4 * hidden, hidden)), "R"),
+        numpy_helper.from_array(arr((dirs, 8 * hidden)), "B"),
+        numpy_helper.from_array(np.array([0, 0, -1], dtype=np.int64), "shape"),
+        numpy_helper.from_array(arr((dirs * hidden, 2)), "Wd"),
+        numpy_helper.from_array(arr((2,)), "bd"),
+    ]
+    inputs = ["X", "W", "R", "B"]
+    if peepholes:
+        inits.append(numpy_helper.from_array(arr((dirs, 3 * hidden)), "P"))
+        inputs += ["", "", "", "P"]
+    nodes = [
+        helper.make_node("LSTM", inputs, ["Y"], name="rnn", hidden_size=hidden,
+                         direction=direction),
+        helper.make_node("Transpose", ["Y"], ["Yt"], name="transpose", perm=[0, 2, 1, 3]),
+        helper.make_node("Reshape", ["Yt", "shape"], ["Ys"], name="reshape"),
+        helper.make_node("MatMul", ["Ys", "Wd"], ["Z"], name="dense"),
+        helper.make_node("Add", ["Z", "bd"], ["out"], name="bias"),
+    ]
+    graph = helper.make_graph(
+        nodes, "hand_built_lstm",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [steps, 1, features])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [steps, 1, 2])],
+        inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+@pytest.mark.parametrize(("direction", "peepholes"),
+                         [("forward", True), ("bidirectional", False), ("bidirectional", True)])
+def test_lstm_peepholes_and_bidirectional_match_onnx_reference(direction: str, peepholes: bool,
+                                                               tmp_path) -> None:
+    model = _lstm_model(direction, peepholes)
+    path = tmp_path / "lstm.onnx"
+    onnx.save(model, path)
+    graph = load(path)
+    node = graph.nodes[0]
+    inner = node.attrs["layer"]["kind"] if node.kind == "bidirectional" else node.kind
+    assert (node.kind == "bidirectional") is (direction == "bidirectional")
+    assert inner == ("lstmp" if peepholes else "lstm")
+    xs = np.random.default_rng(3).uniform(-1, 1, (8, 1, 3)).astype(np.float32)
+    expected = ReferenceEvaluator(model).run(None, {"X": xs})[0]
+    got = run_reference(graph, np.swapaxes(xs, 0, 1))
+    assert float(np.max(np.abs(got - np.swapaxes(expected, 0, 1)))) <= TOLERANCE
+
+
+def test_bidirectional_export_matches_torch(tmp_path) -> None:
+    torch.manual_seed(3)
+    module = SeqHead(torch.nn.GRU(4, 5, bidirectional=True, batch_first=True),
+                     torch.nn.Linear(10, 2)).eval()
+    path = tmp_path / "bi.onnx"
+    export(module, (1, 6, 4), 0, path)
+    graph = load(path)
+    assert graph.nodes[0].kind == "bidirectional"
+    xs = example_input((2, 6, 4), 0, seed=5)
+    got = run_reference(graph, xs)
+    assert float(np.max(np.abs(got - torch_outputs(module, xs)))) <= TOLERANCE
+
+
+def test_reversed_direction_is_refused(tmp_path) -> None:
+    model = _lstm_model("reverse", False)
+    path = tmp_path / "rev.onnx"
+    onnx.save(model, path)
+    with pytest.raises(ModelImportError, match="direction=reverse"):
+        load(path)

@@ -79,24 +79,75 @@ def test_state_dict_with_module(tmp_path) -> None:
         load(bad, module=CharModel(), example_input_shape=(1, 30))
 
 
-def test_projection_and_bidirectional_are_refused_in_one_message() -> None:
-    class Both(nn.Module):
+# Projection LSTMs and bidirectional modules (not in CASES: torch.onnx cannot export proj_size).
+LSTMP_BIDIR_CASES = {
+    "lstm_proj": lambda: SeqHead(nn.LSTM(5, 10, proj_size=4, batch_first=True), nn.Linear(4, 3)),
+    "lstm_proj_stacked_last": lambda: LastStep(
+        nn.LSTM(5, 9, proj_size=3, num_layers=2, batch_first=True), nn.Linear(3, 2)),
+    "bigru_seq": lambda: SeqHead(nn.GRU(5, 6, bidirectional=True, batch_first=True),
+                                 nn.Linear(12, 3)),
+    "bilstm_stacked_time_major": lambda: SeqHead(nn.LSTM(5, 7, num_layers=2, bidirectional=True),
+                                                 nn.Linear(14, 2)),
+    "bilstm_proj_then_rnn": lambda: SeqHead(
+        nn.LSTM(5, 8, proj_size=3, bidirectional=True, batch_first=True),
+        nn.Sequential(nn.Linear(6, 4), nn.Tanh())),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LSTMP_BIDIR_CASES))
+def test_projection_and_bidirectional_modules_match_golden(case: str) -> None:
+    torch.manual_seed(11)
+    module = LSTMP_BIDIR_CASES[case]()
+    with torch.no_grad():
+        for name, param in module.named_parameters():
+            if "bias" in name:
+                param.uniform_(-0.5, 0.5)
+    module.eval()
+    time_major = case.endswith("time_major")
+    shape = (STEPS, 2, 5) if time_major else (2, STEPS, 5)
+    graph = load(module, example_input_shape=shape)
+    xs = example_input(shape, 0)
+    expected = torch_outputs(module, xs)
+    got = run_reference(graph, batch_major(xs, time_major))
+    expected = expected if got.ndim == 2 else batch_major(expected, time_major)
+    assert got.shape == expected.shape
+    assert float(np.max(np.abs(got - expected))) <= TOLERANCE
+    kinds = [n.kind for n in graph.nodes]
+    if "proj" in case:
+        inner = [n.attrs["layer"]["kind"] if n.kind == "bidirectional" else n.kind
+                 for n in graph.nodes]
+        assert "lstmp" in inner
+    if case.startswith("bi"):
+        assert "bidirectional" in kinds
+
+
+def test_last_step_and_final_state_of_a_bidirectional_module_are_refused() -> None:
+    class Last(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.lstmp = nn.LSTM(4, 8, proj_size=3, batch_first=True)
+            self.bi = nn.GRU(3, 5, bidirectional=True, batch_first=True)
+            self.fc = nn.Linear(10, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc(self.bi(x)[0][:, -1])
+
+    with pytest.raises(ModelImportError) as info:
+        load(Last(), example_input_shape=(1, 10, 3))
+    message = str(info.value)
+    assert "the last step of a bidirectional module's output" in message
+    assert "Supported: nn.Embedding, nn.RNN (tanh), nn.LSTM (proj_size too)" in message
+    assert "\n" not in message
+
+    class Final(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
             self.bi = nn.GRU(3, 5, bidirectional=True, batch_first=True)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.bi(self.lstmp(x)[0])[0]
+            return self.bi(x)[1][-1]
 
-    with pytest.raises(ModelImportError) as info:
-        load(Both(), example_input_shape=(1, 10, 4))
-    message = str(info.value)
-    assert message.startswith("Both: cannot import 2 unsupported items: ")
-    assert "node 1 'lstmp' (LSTM): proj_size=3 (projection LSTM, LSTMP) is not supported yet" in message
-    assert "node 3 'bi' (GRU): bidirectional=True is not supported yet" in message
-    assert "Supported: nn.Embedding, nn.RNN (tanh), nn.LSTM" in message
-    assert "\n" not in message
+    with pytest.raises(ModelImportError, match="final state"):
+        load(Final(), example_input_shape=(1, 10, 3))
 
 
 def test_unsupported_module_and_function_are_listed() -> None:

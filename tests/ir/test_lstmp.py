@@ -1,7 +1,8 @@
 """LSTM with peepholes and/or a projection layer (IR kind ``lstmp``), end to end in float32.
 
 Survey Section III-B2/III-B4. PyTorch vs golden and golden vs host C agree within 1e-5; the spec
-refuses malformed forms; graphs round-trip; the integer variants refuse the kind clearly.
+refuses malformed forms; graphs round-trip; int8-weights refuses the kind clearly (int8 and
+int16x8: tests/quant/test_int_lstmp.py).
 """
 
 from __future__ import annotations
@@ -172,8 +173,8 @@ def test_gru_and_rnn_have_no_peephole_field():
         })
 
 
-@pytest.mark.parametrize("variant", ["int8", "int16x8", "int8-weights"])
-def test_integer_variants_refuse_lstmp(variant):
+@pytest.mark.parametrize("variant", ["int8-weights"])
+def test_weights_only_variant_refuses_lstmp(variant):
     from edgernn.quant import quantize
 
     graph = _graph({"peephole": "diagonal"})

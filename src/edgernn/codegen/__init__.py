@@ -12,6 +12,7 @@ this package registers the ``float32``, ``int8``, ``int16x8`` and ``int8-weights
 
 from edgernn.codegen import float32 as _float32  # noqa: F401  (registers the float32 variant)
 from edgernn.codegen import integer as _integer  # noqa: F401  (registers int8, int16x8, int8-weights)
+from edgernn.codegen import integer_lstmp as _integer_lstmp  # noqa: F401  (lstmp, int8/int16x8)
 from edgernn.codegen.generate import (
     GeneratedModel,
     ModelSizes,

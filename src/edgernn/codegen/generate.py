@@ -25,6 +25,7 @@ import numpy as np
 from edgernn import __version__
 from edgernn.codegen.registry import LayerEmitter, Variant, get_emitter, get_variant
 from edgernn.errors import BuildError
+from edgernn.ir.bidirectional import needs_whole_sequence
 from edgernn.ir.graph import Graph, Node
 from edgernn.ir.kinds import get_kind
 from edgernn.runtime import runtime_dir, sources_for
@@ -288,6 +289,7 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         "tokens_input": graph.tokens_input,
         "vocabulary": graph.nodes[0].attrs["vocabulary"] if graph.tokens_input else 0,
         "sequential": graph.sequential_output,
+        "whole_sequence": False,
         "sizes": sizes,
         "layers": layers,
         "body": [layer for layer in layers if layer["part"] == "body"],
@@ -394,13 +396,20 @@ def render_c(graph: Graph, variant: str = "float32") -> tuple[dict[str, str], di
     """
     chosen = get_variant(variant)
     _check_graph_variant(graph, chosen)
-    context, functions = _model_context(graph, chosen)
+    templates = chosen.templates
+    if needs_whole_sequence(graph):  # a bidirectional layer: layer-by-layer NAME_run
+        from edgernn.codegen.sequence import TEMPLATE, sequence_context
+
+        context, functions = sequence_context(graph, chosen)
+        templates = (templates[0], TEMPLATE)
+    else:
+        context, functions = _model_context(graph, chosen)
     context.update(chosen.model_context(graph))
     files: dict[str, str] = {}
     sources = sources_for(functions)
     for path in [*_headers_for(chosen.headers, sources), *sources]:
         files[path.name] = path.read_text(encoding="utf-8")
-    for ext, template in zip(("h", "c"), chosen.templates, strict=True):
+    for ext, template in zip(("h", "c"), templates, strict=True):
         fname = f"{graph.name}.{ext}"
         if fname in files:
             raise BuildError(

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from edgernn.errors import EdgernnError
 from edgernn.ir.build import node_plan
 from edgernn.ir.graph import Graph, Node, Tensor, validate_graph
-from edgernn.spec.schema import ModelSpec
+from edgernn.spec.schema import RECURRENT_TYPES, ModelSpec
 
 F32 = np.float32
 
@@ -125,7 +125,21 @@ class ChainBuilder:
     @property
     def recurrent_count(self) -> int:
         """Number of recurrent layers added so far."""
-        return sum(layer.kind in ("rnn", "lstm", "gru") for layer in self.layers)
+        return sum(layer.kind in RECURRENT_TYPES for layer in self.layers)
+
+    @property
+    def last_recurrent_bidirectional(self) -> bool:
+        """True when the last recurrent layer added is a bidirectional wrapper."""
+        recurrent = [layer for layer in self.layers if layer.kind in RECURRENT_TYPES]
+        return bool(recurrent) and recurrent[-1].kind == "bidirectional"
+
+    @staticmethod
+    def _output_width(attrs: dict[str, Any]) -> int:
+        """Output width of a layer from its spec attributes (an LSTM projection, a wrapper)."""
+        if "layer" in attrs:  # bidirectional
+            inner = ChainBuilder._output_width(attrs["layer"])
+            return 2 * inner if attrs.get("merge", "concat") == "concat" else inner
+        return int(attrs.get("projection") or attrs["units"])
 
     @property
     def width(self) -> int | None:
@@ -133,8 +147,8 @@ class ChainBuilder:
         for layer in reversed(self.layers):
             if layer.kind == "embedding":
                 return layer.weights["table"].shape[1]
-            if "units" in layer.attrs:
-                return int(layer.attrs["units"])
+            if "units" in layer.attrs or "layer" in layer.attrs:
+                return self._output_width(layer.attrs)
         return self.features
 
     def add_embedding(self, table: np.ndarray, origin: str) -> None:
@@ -154,8 +168,24 @@ class ChainBuilder:
         """A recurrent layer (``rnn``, ``lstm``, ``gru``) in the canonical layout.
 
         Its input width is taken from ``weights["w_x"]``; ``return_sequences`` defaults to True
-        and is switched off by :meth:`take_last_step`.
+        and is switched off by :meth:`take_last_step`. An LSTM with peepholes or a projection
+        passes ``units`` (and ``peephole``, ``projection``) in ``attrs`` and the ``lstmp``
+        weights (its ``w_h`` has ``projection`` columns).
         """
+        self._add_recurrent(kind, weights, origin, attrs)
+
+    def add_bidirectional(
+        self, kind: str, forward: dict[str, np.ndarray], backward: dict[str, np.ndarray],
+        origin: str, merge: str = "concat", **attrs: Any
+    ) -> None:
+        """A bidirectional wrapper of a recurrent ``kind`` (attributes as :meth:`add_recurrent`);
+        ``forward``/``backward`` are the two directions' canonical weights."""
+        weights = {f"fw_{k}": v for k, v in forward.items()}
+        weights |= {f"bw_{k}": v for k, v in backward.items()}
+        self._add_recurrent(kind, weights, origin, attrs, merge=merge)
+
+    def _add_recurrent(self, kind: str, weights: dict[str, np.ndarray], origin: str,
+                       attrs: dict[str, Any], merge: str | None = None) -> None:
         if self.last_step:
             self.unsupported(origin, "a recurrent layer after the time axis was reduced to its "
                              "last step (only the last recurrent layer may return one step)")
@@ -164,17 +194,22 @@ class ChainBuilder:
             self.unsupported(origin, "a recurrent layer after a dense layer (dense layers must "
                              "follow the recurrent layers)")
             return
-        n_in = int(weights["w_x"].shape[1])
+        w_x = weights["w_x"] if merge is None else weights["fw_w_x"]
+        w_h = weights["w_h"] if merge is None else weights["fw_w_h"]
+        n_in = int(w_x.shape[1])
         # after another problem the chain's widths are unknown: skip the follow-on mismatch
         if self.width is not None and n_in != self.width and not self.problems:
             self.unsupported(origin, f"input width {n_in} != previous output {self.width}")
             return
         if not self.layers and self.features is None:
             self.features = n_in
-        units = int(weights["w_h"].shape[1])
-        self.layers.append(
-            _Layer(kind, {"units": units, **attrs, "return_sequences": True}, weights, origin)
-        )
+        layer_attrs = {"units": int(w_h.shape[1]), **attrs, "return_sequences": True}
+        if merge is None:
+            self.layers.append(_Layer(kind, layer_attrs, weights, origin))
+            return
+        wrapped = {"type": kind, **layer_attrs}
+        self.layers.append(_Layer("bidirectional", {"layer": wrapped, "merge": merge}, weights,
+                                  origin))
 
     def add_dense(self, w: np.ndarray, b: np.ndarray | None, origin: str) -> None:
         """A dense layer ``w`` ``(out, in)``, bias ``b`` (zeros when None), linear for now."""
@@ -224,7 +259,7 @@ class ChainBuilder:
         Dense layers act on each step independently, so taking the last step after them is the
         same as taking it after the last recurrent layer.
         """
-        recurrent = [layer for layer in self.layers if layer.kind in ("rnn", "lstm", "gru")]
+        recurrent = [layer for layer in self.layers if layer.kind in RECURRENT_TYPES]
         if not recurrent:
             self.unsupported(origin, "taking the last time step before any recurrent layer")
             return
@@ -232,7 +267,8 @@ class ChainBuilder:
             self.unsupported(origin, "taking the last time step twice")
             return
         self.last_step = True
-        recurrent[-1].attrs["return_sequences"] = False
+        last = recurrent[-1].attrs
+        (last["layer"] if "layer" in last else last)["return_sequences"] = False
 
     # -- the graph ----------------------------------------------------------------------------
 

@@ -43,7 +43,8 @@ from edgernn.ir.graph import Graph
 
 SUPPORTED = (
     "InputLayer, Embedding, SimpleRNN (tanh), LSTM (tanh/sigmoid), GRU (tanh/sigmoid, "
-    "reset_after true or false), Dense (linear, relu, sigmoid, tanh, softmax), Activation, "
+    "reset_after true or false), Bidirectional of these (merge_mode concat or sum), Dense "
+    "(linear, relu, sigmoid, tanh, softmax), Activation, "
     "Dropout; in a Sequential or linear Functional model"
 )
 DENSE_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
@@ -149,34 +150,32 @@ def _embedding(layer: KerasLayer, builder: ChainBuilder) -> None:
     builder.add_embedding(layer.weights[0].astype(F32), layer.where)
 
 
-@register_keras_layer("SimpleRNN")
-def _simple_rnn(layer: KerasLayer, builder: ChainBuilder) -> None:
+Converted = tuple[str, dict[str, np.ndarray], dict[str, Any]]
+
+
+def _rnn_weights(layer: KerasLayer, builder: ChainBuilder) -> Converted | None:
     if not _common_recurrent_checks(layer, builder, {"activation": "tanh"}):
-        return
+        return None
     w_x, w_h, b = _recurrent_weights(layer, 1)
     b = np.zeros(w_h.shape[0], F32) if b is None else b.astype(F32)
-    builder.add_recurrent("rnn", {"w_x": w_x, "w_h": w_h, "b": b}, layer.where)
-    _return_sequences(layer, builder)
+    return "rnn", {"w_x": w_x, "w_h": w_h, "b": b}, {}
 
 
-@register_keras_layer("LSTM")
-def _lstm(layer: KerasLayer, builder: ChainBuilder) -> None:
+def _lstm_weights(layer: KerasLayer, builder: ChainBuilder) -> Converted | None:
     if not _common_recurrent_checks(
         layer, builder, {"activation": "tanh", "recurrent_activation": "sigmoid"}
     ):
-        return
+        return None
     w_x, w_h, b = _recurrent_weights(layer, 4)
     b = np.zeros(w_h.shape[0], F32) if b is None else b.astype(F32)
-    builder.add_recurrent("lstm", {"w_x": w_x, "w_h": w_h, "b": b}, layer.where)
-    _return_sequences(layer, builder)
+    return "lstm", {"w_x": w_x, "w_h": w_h, "b": b}, {}
 
 
-@register_keras_layer("GRU")
-def _gru(layer: KerasLayer, builder: ChainBuilder) -> None:
+def _gru_weights(layer: KerasLayer, builder: ChainBuilder) -> Converted | None:
     if not _common_recurrent_checks(
         layer, builder, {"activation": "tanh", "recurrent_activation": "sigmoid"}
     ):
-        return
+        return None
     # Keras 3 and tf.keras 2.x both default to reset_after=True
     reset_after = bool(layer.config.get("reset_after", True))
     w_x, w_h, b = _recurrent_weights(layer, 3)
@@ -187,8 +186,72 @@ def _gru(layer: KerasLayer, builder: ChainBuilder) -> None:
     else:
         b = np.zeros(rows, F32) if b is None else b.astype(F32).reshape(rows)
         weights = {"w_x": w_x, "w_h": w_h, "b": b}
-    builder.add_recurrent("gru", weights, layer.where, reset_after=reset_after)
+    return "gru", weights, {"reset_after": reset_after}
+
+
+# Keras recurrent class -> its weight conversion (also used for a Bidirectional's halves)
+RECURRENT_CONVERTERS: dict[str, Callable[[KerasLayer, ChainBuilder], Converted | None]] = {
+    "SimpleRNN": _rnn_weights,
+    "LSTM": _lstm_weights,
+    "GRU": _gru_weights,
+}
+
+
+@register_keras_layer(*RECURRENT_CONVERTERS)
+def _recurrent(layer: KerasLayer, builder: ChainBuilder) -> None:
+    converted = RECURRENT_CONVERTERS[layer.class_name](layer, builder)
+    if converted is None:
+        return
+    kind, weights, attrs = converted
+    builder.add_recurrent(kind, weights, layer.where, **attrs)
     _return_sequences(layer, builder)
+
+
+BIDIRECTIONAL_MERGES = ("concat", "sum")
+# settings of a recurrent layer that change what it computes (initializers and names do not)
+_COMPUTATION_KEYS = ("units", "activation", "recurrent_activation", "use_bias", "reset_after",
+                     "return_sequences", "return_state", "time_major", "unroll")
+
+
+@register_keras_layer("Bidirectional")
+def _bidirectional(layer: KerasLayer, builder: ChainBuilder) -> None:
+    """The wrapped layer's config holds both halves' settings; the weights are the forward
+    layer's then the backward layer's (:class:`_ArchiveWeights` reads ``forward_layer`` first).
+    """
+    merge = layer.config.get("merge_mode", "concat")
+    inner = layer.config.get("layer") or {}
+    class_name = str(inner.get("class_name"))
+    inner_config = inner.get("config") or {}
+    problems = []
+    if merge not in BIDIRECTIONAL_MERGES:
+        problems.append(f"merge_mode={merge} (only {' or '.join(BIDIRECTIONAL_MERGES)})")
+    if class_name not in RECURRENT_CONVERTERS:
+        problems.append(f"wraps {class_name} (only {', '.join(RECURRENT_CONVERTERS)})")
+    backward = layer.config.get("backward_layer")
+    if isinstance(backward, dict):
+        back_config = backward.get("config") or {}
+        differs = [k for k in _COMPUTATION_KEYS if back_config.get(k) != inner_config.get(k)]
+        if backward.get("class_name") != class_name or differs:
+            problems.append("a backward_layer configured unlike the forward layer")
+    if layer.config.get("return_state") or inner_config.get("return_state"):
+        problems.append("return_state=True")
+    for problem in problems:
+        builder.unsupported(layer.where, problem)
+    if problems:
+        return
+    half = len(layer.weights) // 2
+    halves = []
+    for weights in (layer.weights[:half], layer.weights[half:]):
+        part = KerasLayer(layer.index, class_name, layer.name, inner_config, list(weights))
+        converted = RECURRENT_CONVERTERS[class_name](part, builder)
+        if converted is None:
+            return
+        halves.append(converted)
+    (kind, forward_weights, attrs), (_, backward_weights, _) = halves
+    builder.add_bidirectional(kind, forward_weights, backward_weights, layer.where,
+                              merge=str(merge), **attrs)
+    if not inner_config.get("return_sequences", False):
+        builder.take_last_step(layer.where)
 
 
 def _return_sequences(layer: KerasLayer, builder: ChainBuilder) -> None:
@@ -302,7 +365,8 @@ def _dataset_list(group: Any) -> list[np.ndarray]:
     if vars_group is not None:
         for key in sorted(vars_group.keys(), key=lambda k: int(k) if k.isdigit() else -1):
             arrays.append(np.asarray(vars_group[key]))
-    for key in sorted(group.keys()):
+    # a Bidirectional's forward_layer before its backward_layer (the order of its weights)
+    for key in sorted(group.keys(), key=lambda k: (k == "backward_layer", k)):
         if key != "vars" and hasattr(group[key], "keys"):
             arrays.extend(_dataset_list(group[key]))
     return arrays
@@ -372,7 +436,8 @@ def _import(model_config: dict[str, Any], weights_for: Callable[[list[dict]], An
             builder.unsupported(layer.where, "layer type not supported")
             continue
         layer.weights = weights.get(index, layer_name)
-        if not layer.weights and class_name in ("Embedding", "SimpleRNN", "LSTM", "GRU", "Dense"):
+        if not layer.weights and class_name in ("Embedding", "SimpleRNN", "LSTM", "GRU", "Dense",
+                                                "Bidirectional"):
             raise ModelFileError(f"{source}: no weights stored for {layer.where} ({file_kind})")
         handler(layer, builder)
     steps = shape[1] if shape is not None and len(shape) >= 2 else None

@@ -7,11 +7,13 @@ only from constants and shapes (the ``Shape``/``Gather``/``Concat``/``Expand`` g
 ``torch.onnx.export`` writes to build initial states) are not interpreted, except that a
 recurrent operator's initial state must be provably zero.
 
-Operators: ``RNN`` (Tanh), ``LSTM`` (default activations, no peepholes, no ``input_forget``),
-``GRU`` (``linear_before_reset`` 1 = ``reset_after``, 0 = reset before), forward direction, any
-``layout``; ``Gather`` of an initializer table by the token ids (embedding), or of the last time
-step / last layer's final state; ``MatMul`` and ``Gemm`` with a constant matrix, ``Add`` of a
-constant (dense layers); ``Relu``, ``Sigmoid``, ``Tanh``, ``Softmax`` (over the features);
+Operators: ``RNN`` (Tanh), ``LSTM`` (default activations, peepholes ``P`` = diagonal ``lstmp``,
+no ``input_forget``), ``GRU`` (``linear_before_reset`` 1 = ``reset_after``, 0 = reset before),
+forward or bidirectional direction (a ``bidirectional`` node; its ``Y`` must be merged into the
+features by ``Transpose`` + ``Reshape``, as torch.onnx writes it), any ``layout``; ``Gather``
+of an initializer table by the token ids (embedding), or of the last time step / last layer's
+final state; ``MatMul`` and ``Gemm`` with a constant matrix, ``Add`` of a constant (dense
+layers); ``Relu``, ``Sigmoid``, ``Tanh``, ``Softmax`` (over the features);
 ``Transpose``, ``Squeeze``, ``Unsqueeze``, ``Slice`` of the last step, ``Concat`` of final
 states, ``Identity``, ``Dropout``, ``Cast``.
 
@@ -52,7 +54,8 @@ from edgernn.importers.symbolic import (
 from edgernn.ir.graph import Graph
 
 SUPPORTED = (
-    "RNN (Tanh), LSTM (no peepholes), GRU (linear_before_reset 0 or 1), forward direction, zero "
+    "RNN (Tanh), LSTM (peepholes too), GRU (linear_before_reset 0 or 1), forward or "
+    "bidirectional (its output sequence, directions merged by Transpose + Reshape), zero "
     "initial state; Gather (embedding, last step), MatMul/Gemm/Add with constant weights, Relu, "
     "Sigmoid, Tanh, Softmax; Transpose, Squeeze, Unsqueeze, Slice (last step), Concat (final "
     "states), Identity, Dropout, Cast"
@@ -223,9 +226,10 @@ def _recurrent(ctx: OnnxContext, node: Any, ins: list, attrs: dict) -> list:
     x = ins[0]
     names = list(node.input) + [""] * 8
     problems = []
-    if attrs.get("direction", "forward") != "forward":
-        problems.append(f"direction={attrs['direction']} is not supported yet (the IR has no "
-                        "bidirectional or reversed layers)")
+    direction = _text(attrs.get("direction", "forward"))
+    if direction not in ("forward", "bidirectional"):
+        problems.append(f"direction={direction} (only forward or bidirectional; a reversed "
+                        "layer alone is not an IR layer)")
     defaults = {"RNN": ["Tanh"], "LSTM": ["Sigmoid", "Tanh", "Tanh"], "GRU": ["Sigmoid", "Tanh"]}
     if list(attrs.get("activations", defaults[op])) != defaults[op]:
         problems.append(f"activations={list(attrs['activations'])} (only {defaults[op]})")
@@ -233,8 +237,9 @@ def _recurrent(ctx: OnnxContext, node: Any, ins: list, attrs: dict) -> list:
         problems.append("clip (cell clipping)")
     if op == "LSTM" and attrs.get("input_forget", 0):
         problems.append("input_forget=1 (coupled input and forget gates)")
-    if op == "LSTM" and not ctx.is_zero(names[7]):
-        problems.append("peepholes (input P) are not supported yet")
+    peepholes = op == "LSTM" and not ctx.is_zero(names[7])
+    if peepholes and ctx.const(names[7]) is None:
+        problems.append("peepholes (input P) that are not a constant initializer")
     if names[4]:
         problems.append("sequence_lens (variable sequence lengths)")
     for index in (5, 6) if op == "LSTM" else (5,):
@@ -263,26 +268,29 @@ def _recurrent(ctx: OnnxContext, node: Any, ins: list, attrs: dict) -> list:
     w, r = (np.asarray(a, dtype=F32) for a in weights)
     hidden = int(attrs.get("hidden_size", r.shape[-1]))
     gates = {"RNN": 1, "LSTM": 4, "GRU": 3}[op]
-    if w.ndim != 3 or w.shape[0] != 1 or r.shape != (1, gates * hidden, hidden):
+    dirs = 2 if direction == "bidirectional" else 1
+    if w.ndim != 3 or w.shape[0] != dirs or r.shape != (dirs, gates * hidden, hidden):
         return [ctx.refuse(f"weight shapes W {w.shape}, R {r.shape}")] + outputs_broken[1:]
-    w_x, w_h = w[0], r[0]
     b = ctx.const(names[3])
-    bias = (np.zeros((2, gates * hidden), F32) if b is None
-            else np.asarray(b, dtype=F32).reshape(2, gates * hidden))
-    if op == "LSTM":
-        order = np.concatenate([np.arange(k * hidden, (k + 1) * hidden)
-                                for k in _LSTM_TO_CANONICAL])
-        w_x, w_h, bias = w_x[order], w_h[order], bias[:, order]
-    if op == "GRU" and int(attrs.get("linear_before_reset", 0)):
-        ctx.builder.add_recurrent("gru", {"w_x": w_x, "w_h": w_h, "b_x": bias[0],
-                                          "b_h": bias[1]}, ctx.where, reset_after=True)
+    biases = (np.zeros((dirs, 2, gates * hidden), F32) if b is None
+              else np.asarray(b, dtype=F32).reshape(dirs, 2, gates * hidden))
+    p = np.asarray(ctx.const(names[7]), dtype=F32).reshape(dirs, 3, hidden) if peepholes else None
+    halves = [_canonical(op, attrs, w[d], r[d], biases[d], None if p is None else p[d], hidden)
+              for d in range(dirs)]
+    kind = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}[op]
+    extra: dict[str, Any] = {}
+    if op == "GRU":
+        extra["reset_after"] = bool(int(attrs.get("linear_before_reset", 0)))
+    if peepholes:
+        extra |= {"units": hidden, "peephole": "diagonal"}
+    if dirs == 2:
+        ctx.builder.add_bidirectional(kind, halves[0], halves[1], ctx.where, **extra)
     else:
-        kind = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}[op]
-        extra = {"reset_after": False} if op == "GRU" else {}
-        ctx.builder.add_recurrent(kind, {"w_x": w_x, "w_h": w_h, "b": bias[0] + bias[1]},
-                                  ctx.where, **extra)
-    layer = (ctx.builder.recurrent_count - 1,)
-    y_axes = ("B", "T", "D", "F") if layout else ("T", "D", "B", "F")
+        ctx.builder.add_recurrent(kind, halves[0], ctx.where, **extra)
+    # final states of a bidirectional operator: no stack entry can be picked (refused)
+    layer = (ctx.builder.recurrent_count - 1,) if dirs == 1 else ()
+    d_axis = "D" if dirs == 1 else "D2"  # D2: the two directions, merged by a Reshape
+    y_axes = ("B", "T", d_axis, "F") if layout else ("T", d_axis, "B", "F")
     state_axes = ("B", "L", "F") if layout else ("L", "B", "F")
     outputs = [
         x.with_axes(y_axes, width=hidden),
@@ -290,6 +298,48 @@ def _recurrent(ctx: OnnxContext, node: Any, ins: list, attrs: dict) -> list:
         Sym(state_axes, width=hidden, tag="cell", stack=layer),
     ]
     return outputs[: len(node.output)]
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+# ONNX peephole blocks P = [p_i, p_o, p_f]: where p_i, p_f, p_o are
+_ONNX_PEEPHOLES = {"p_i": 0, "p_f": 2, "p_o": 1}
+
+
+def _canonical(op: str, attrs: dict, w: np.ndarray, r: np.ndarray, bias: np.ndarray,
+               p: np.ndarray | None, hidden: int) -> dict[str, np.ndarray]:
+    """One direction's canonical weights from its ONNX ``W``, ``R``, ``B`` (2 rows), ``P``."""
+    if op == "LSTM":
+        order = np.concatenate([np.arange(k * hidden, (k + 1) * hidden)
+                                for k in _LSTM_TO_CANONICAL])
+        w, r, bias = w[order], r[order], bias[:, order]
+    if op == "GRU" and int(attrs.get("linear_before_reset", 0)):
+        return {"w_x": w, "w_h": r, "b_x": bias[0], "b_h": bias[1]}
+    weights = {"w_x": w, "w_h": r, "b": bias[0] + bias[1]}
+    if p is not None:
+        weights |= {name: p[row] for name, row in _ONNX_PEEPHOLES.items()}
+    return weights
+
+
+@register_op("Reshape")
+def _reshape(ctx: OnnxContext, node: Any, ins: list, attrs: dict) -> list:
+    """Only the merge of a recurrent operator's directions into the features:
+    ``(..., D, F) -> (..., D F)`` (torch.onnx's ``[0, 0, -1]`` after the Transpose)."""
+    x = ins[0]
+    shape = ctx.const(node.input[1]) if len(node.input) > 1 else None
+    if not isinstance(x, Sym) or shape is None:
+        return [ctx.refuse("a reshape that is not constant")]
+    dims = [int(d) for d in np.asarray(shape).reshape(-1)]
+    directions = {"D": 1, "D2": 2}.get(x.axes[-2] if len(x.axes) >= 2 else "", 0)
+    width = directions * int(x.width or 0)
+    keeps = len(dims) == len(x.axes) - 1 and all(d == 0 for d in dims[:-1]) \
+        and dims[-1] in (-1, width)
+    if not directions or x.axes[-1] != "F" or not keeps:
+        return [ctx.refuse("a reshape other than merging a recurrent operator's directions "
+                           "into the features")]
+    return [x.with_axes(x.axes[:-2] + ("F",), width=width)]
 
 
 @register_op("Concat")

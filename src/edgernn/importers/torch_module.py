@@ -5,8 +5,9 @@ imported is what ``forward`` really computes, in its real order, not the order t
 were declared in. Each traced call is handled by a registered handler:
 
 * modules (:data:`TORCH_MODULES`, keyed by class): ``nn.Embedding``, ``nn.RNN`` (tanh),
-  ``nn.LSTM``, ``nn.GRU`` (any ``num_layers``, ``batch_first`` either way, unidirectional,
-  no initial state given), ``nn.Linear``, ``nn.ReLU``/``Sigmoid``/``Tanh``/``Softmax``,
+  ``nn.LSTM`` (``proj_size`` too: ``lstmp``), ``nn.GRU`` (any ``num_layers``, ``batch_first``
+  either way, ``bidirectional`` too: a ``bidirectional`` node per layer, its output sequence
+  only; no initial state given), ``nn.Linear``, ``nn.ReLU``/``Sigmoid``/``Tanh``/``Softmax``,
   ``nn.Dropout``/``nn.Identity`` (no-ops at inference), and ``nn.Sequential`` containers of
   these (traced through);
 * functions (:data:`TORCH_FUNCTIONS`): ``torch.relu/sigmoid/tanh/softmax``, their
@@ -54,8 +55,9 @@ from edgernn.importers.symbolic import (
 from edgernn.ir.graph import Graph
 
 SUPPORTED = (
-    "nn.Embedding, nn.RNN (tanh), nn.LSTM (no proj_size), nn.GRU (unidirectional, any "
-    "num_layers, batch_first either way, zero initial state), nn.Linear, nn.ReLU/Sigmoid/Tanh/"
+    "nn.Embedding, nn.RNN (tanh), nn.LSTM (proj_size too), nn.GRU (bidirectional too: its "
+    "output sequence; any num_layers, batch_first either way, zero initial state), nn.Linear, "
+    "nn.ReLU/Sigmoid/Tanh/"
     "Softmax and their torch/F functions, nn.Dropout/nn.Identity, nn.Sequential of these, "
     "indexing out[:, -1], rnn(x)[0] and h_n[-1]"
 )
@@ -156,12 +158,6 @@ def _register_modules() -> None:
         x = args[0]
         initial = [a for a in list(args[1:]) + list(kwargs.values()) if a is not None]
         problems = []
-        if module.bidirectional:
-            problems.append("bidirectional=True is not supported yet (the IR has no "
-                            "bidirectional layers)")
-        if isinstance(module, nn.LSTM) and module.proj_size > 0:
-            problems.append(f"proj_size={module.proj_size} (projection LSTM, LSTMP) is not "
-                            "supported yet")
         if isinstance(module, nn.RNN) and module.nonlinearity != "tanh":
             problems.append(f"nonlinearity={module.nonlinearity} (only tanh)")
         if initial:
@@ -180,32 +176,46 @@ def _register_modules() -> None:
             return ctx.refuse(f"input axes {x.axes}, expected {expected}")
         kind = {nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "gru"}[type(module)]
         hidden = module.hidden_size
+        proj = int(getattr(module, "proj_size", 0) or 0)
+        attrs: dict[str, Any] = {"reset_after": True} if kind == "gru" else {}
+        if proj:  # LSTMP: w_h is (4 hidden, proj), weight_hr (proj, hidden) is w_p
+            attrs = {"units": hidden, "projection": proj}
         for layer in range(module.num_layers):
-            w_x = _numpy(getattr(module, f"weight_ih_l{layer}"))
-            w_h = _numpy(getattr(module, f"weight_hh_l{layer}"))
-            rows = w_h.shape[0]
-            if module.bias:
-                b_ih = _numpy(getattr(module, f"bias_ih_l{layer}"))
-                b_hh = _numpy(getattr(module, f"bias_hh_l{layer}"))
-            else:
-                b_ih = b_hh = np.zeros(rows, F32)
             origin = ctx.where if module.num_layers == 1 else f"{ctx.where} layer {layer}"
-            if kind == "gru":
-                swap = _swap_rz(hidden)
-                weights = {"w_x": w_x[swap], "w_h": w_h[swap], "b_x": b_ih[swap],
-                           "b_h": b_hh[swap]}
-                ctx.builder.add_recurrent(kind, weights, origin, reset_after=True)
+            halves = [_layer_weights(module, kind, f"l{layer}", proj)]
+            if module.bidirectional:
+                halves.append(_layer_weights(module, kind, f"l{layer}_reverse", proj))
+                ctx.builder.add_bidirectional(kind, halves[0], halves[1], origin, **attrs)
             else:
-                weights = {"w_x": w_x, "w_h": w_h, "b": b_ih + b_hh}
-                ctx.builder.add_recurrent(kind, weights, origin)
-        out = x.with_axes(expected, width=hidden)
+                ctx.builder.add_recurrent(kind, halves[0], origin, **attrs)
+        width = (proj or hidden) * (2 if module.bidirectional else 1)
+        out = x.with_axes(expected, width=width)
         count = ctx.builder.recurrent_count
-        ids = tuple(range(count - module.num_layers, count))
-        h_n = Sym(("L", "B", "F"), width=hidden, tag="state", stack=ids)
+        # final states of a bidirectional module: no stack entry can be picked (refused)
+        ids = () if module.bidirectional else tuple(range(count - module.num_layers, count))
+        h_n = Sym(("L", "B", "F"), width=proj or hidden, tag="state", stack=ids)
         if kind == "lstm":
             c_n = Sym(("L", "B", "F"), width=hidden, tag="cell", stack=ids)
             return SymTuple((out, SymTuple((h_n, c_n))))
         return SymTuple((out, h_n))
+
+    def _layer_weights(module: Any, kind: str, suffix: str, proj: int) -> dict[str, np.ndarray]:
+        """Canonical weights of one layer (``l0``) or reverse direction (``l0_reverse``)."""
+        w_x = _numpy(getattr(module, f"weight_ih_{suffix}"))
+        w_h = _numpy(getattr(module, f"weight_hh_{suffix}"))
+        rows = w_h.shape[0]
+        if module.bias:
+            b_ih = _numpy(getattr(module, f"bias_ih_{suffix}"))
+            b_hh = _numpy(getattr(module, f"bias_hh_{suffix}"))
+        else:
+            b_ih = b_hh = np.zeros(rows, F32)
+        if kind == "gru":
+            swap = _swap_rz(module.hidden_size)
+            return {"w_x": w_x[swap], "w_h": w_h[swap], "b_x": b_ih[swap], "b_h": b_hh[swap]}
+        weights = {"w_x": w_x, "w_h": w_h, "b": b_ih + b_hh}
+        if proj:
+            weights["w_p"] = _numpy(getattr(module, f"weight_hr_{suffix}"))
+        return weights
 
     @modules(nn.Linear)
     def _linear(ctx: TraceContext, module: Any, args: list, kwargs: dict) -> Any:
@@ -300,6 +310,11 @@ def _index(ctx: TraceContext, value: Sym, index: tuple) -> Any:
         if axis == "T":
             if item != -1:
                 return ctx.refuse(f"time step {item} (only the last, -1)")
+            if ctx.builder.last_recurrent_bidirectional:
+                return ctx.refuse("the last step of a bidirectional module's output (PyTorch's "
+                                  "out[:, -1] holds the backward direction after one step; the "
+                                  "IR's last-step form is Keras', the backward direction's "
+                                  "last output)")
             ctx.builder.take_last_step(ctx.where)
         elif axis == "L":
             if pick_state(ctx.builder, ctx.where, value, item) is None:

@@ -1,5 +1,6 @@
 """The intermediate representation every stage reads and writes."""
 
+from edgernn.ir import bidirectional as _bidirectional  # noqa: F401  (registers the kind)
 from edgernn.ir.build import build_graph, node_plan
 from edgernn.ir.counting import ModelCount, count_model
 from edgernn.ir.graph import Graph, Node, Tensor, validate_graph

@@ -20,7 +20,7 @@ def node_plan(spec: ModelSpec) -> list[tuple[str, str, dict, int]]:
         width = int(spec.input.features)
     for index, layer in enumerate(spec.layers):
         # unset optional fields (an LSTM's peephole, projection) are not attributes
-        attrs = layer.model_dump(exclude={"type"}, exclude_none=True)
+        attrs = layer.ir_attrs()
         plan.append((f"{layer.type}_{index}", layer.ir_kind, attrs, width))
         width = get_kind(layer.ir_kind).output_size(attrs, width)
     return plan

@@ -330,6 +330,10 @@ def survey_costs(graph: Graph) -> ModelCost:
     Raises:
         KeyError: a layer kind without a survey formula.
     """
+    from edgernn.ir.bidirectional import DIRECTIONS, KIND, direction_node
+
     steps = graph.sequence_length
-    return ModelCost([layer_cost(node, steps) for node in graph.nodes
-                      if node.kind != "embedding"])
+    # a bidirectional layer is its two halves, each a row of the wrapped kind (<layer>_fw, _bw)
+    nodes = [half for node in graph.nodes for half in (
+        [direction_node(node, d) for d in DIRECTIONS] if node.kind == KIND else [node])]
+    return ModelCost([layer_cost(node, steps) for node in nodes if node.kind != "embedding"])

@@ -330,4 +330,46 @@ class LstmPeepholeLayer(IrLayer):
         """The canonical weights (already in that layout)."""
         return {k: _numpy(self.weights[k]) for k in self.names}
 
+
+
+@register_torch_layer("bidirectional")
+class BidirectionalLayer(IrLayer):
+    """The wrapped kind's layer twice: forwards, and backwards over the flipped sequence.
+
+    ``merge`` concatenates (forward first) or sums the two. With ``return_sequences: false``
+    the model keeps only the last position of this layer's output, so that position must hold
+    the forward layer's last output and the backward layer's last one (the first input step,
+    as Keras): the backward outputs are then left in processing order, unflipped.
+    """
+
+    def __init__(self, forward: IrLayer, backward: IrLayer, merge: str, sequences: bool) -> None:
+        super().__init__()
+        self.forward_layer = forward
+        self.backward_layer = backward
+        self.merge = merge
+        self.sequences = sequences
+
+    @classmethod
+    def from_node(cls, node: Node) -> BidirectionalLayer:
+        """Build from a ``bidirectional`` node (``fw_*``/``bw_*`` weights of the wrapped kind)."""
+        from edgernn.ir.bidirectional import direction_node
+
+        forward, backward = (torch_layer(direction_node(node, d)) for d in ("fw", "bw"))
+        return cls(forward, backward, node.attrs.get("merge", "concat"),
+                   bool(node.attrs.get("return_sequences", True)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """All steps' merged outputs (see the class docstring for ``return_sequences: false``)."""
+        fw = self.forward_layer(x)
+        bw = self.backward_layer(torch.flip(x, dims=[1]))
+        if self.sequences:
+            bw = torch.flip(bw, dims=[1])
+        return torch.cat([fw, bw], dim=-1) if self.merge == "concat" else fw + bw
+
+    def export(self) -> dict[str, np.ndarray]:
+        """The wrapped layers' weights, prefixed ``fw_`` and ``bw_``."""
+        out = {f"fw_{k}": v for k, v in self.forward_layer.export().items()}
+        return out | {f"bw_{k}": v for k, v in self.backward_layer.export().items()}
+
+
 from edgernn.nn import layers_qrnn_sru as _layers_qrnn_sru  # noqa: E402,F401  (qrnn, sru)

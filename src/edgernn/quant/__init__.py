@@ -10,6 +10,8 @@ Quick start::
 See docs/quantization.md for the exact integer semantics.
 """
 
+from edgernn.quant import bidirectional as _bidirectional  # noqa: F401  (registers quantizers)
+from edgernn.quant import lstmp as _lstmp  # noqa: F401  (registers the lstmp quantizers)
 from edgernn.quant.calibrate import Calibration, NodeStats, Range, calibrate
 from edgernn.quant.fixed_point import quantize_multiplier, requantize, rshift_round
 from edgernn.quant.layout import from_dsp_layout, to_dsp_layout

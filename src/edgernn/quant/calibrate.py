@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from edgernn.errors import QuantizationError
+from edgernn.ir.bidirectional import needs_whole_sequence
 from edgernn.ir.graph import Graph, Node
 from edgernn.reference import ReferenceModel
 
@@ -87,6 +88,9 @@ def calibrate(graph: Graph, inputs: np.ndarray, batch: int = 256) -> Calibration
     for start in range(0, xs.shape[0], batch):
         chunk = xs[start : start + batch]
         model = ReferenceModel(graph, batch=chunk.shape[0], observer=observe)
+        if needs_whole_sequence(graph):  # layer by layer; the observer sees the same values
+            model.run(chunk)
+            continue
         for t in range(chunk.shape[1]):
             model.step(chunk[:, t])
     return Calibration(nodes=stats, sequences=int(xs.shape[0]), steps=int(xs.shape[1]))

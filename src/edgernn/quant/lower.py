@@ -65,6 +65,8 @@ class LoweredNode:
     projections: dict[str, Projection] = field(default_factory=dict)
     consts: dict[str, int] = field(default_factory=dict)
     table: np.ndarray | None = None
+    # per-element integer vectors (an lstmp node's diagonal peepholes), by weight name
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def fold_bias(w_q: np.ndarray, b_q: np.ndarray | None, zero_point: int) -> np.ndarray:
@@ -119,6 +121,10 @@ def lower_node(node: Node) -> LoweredNode:
     if node.kind in ("qrnn", "sru"):  # input side only; the qrnn reads x - zp (no folding)
         zp = 0 if node.kind == "qrnn" else x_zp
         return LoweredNode(node, variant, {"x": projection(node, "w_x", None, zp)}, consts)
+    if node.kind == "lstmp":
+        return _lower_lstmp(node, variant, consts, x_zp, h_zp)
+    if node.kind == "bidirectional":
+        return _lower_bidirectional(node, variant, consts)
     if node.kind == "gru" and node.attrs.get("reset_after", True):
         x_bias, h_bias = "b_x", "b_h"
     else:
@@ -127,6 +133,38 @@ def lower_node(node: Node) -> LoweredNode:
         "x": projection(node, "w_x", x_bias, x_zp),
         "h": projection(node, "w_h", h_bias, h_zp),
     }
+    return LoweredNode(node, variant, projections, consts)
+
+
+def _lower_lstmp(node: Node, variant: str, consts: dict[str, int], x_zp: int,
+                 h_zp: int) -> LoweredNode:
+    """lstmp: the LSTM's ``x`` and ``h`` projections, full peepholes (``p_i``, ``p_f``, ``p_o``,
+    on the int16 cell state: zero point 0) and ``w_p`` (on ``m``: zero point 0) as projections;
+    diagonal peepholes as int vectors (:mod:`edgernn.quant.lstmp`)."""
+    projections = {
+        "x": projection(node, "w_x", "b", x_zp),
+        "h": projection(node, "w_h", None, h_zp),
+    }
+    vectors: dict[str, np.ndarray] = {}
+    for name in ("p_i", "p_f", "p_o"):
+        if name in node.weights and node.w(name).ndim == 2:
+            projections[name] = projection(node, name, None, 0)
+        elif name in node.weights:
+            vectors[name] = np.asarray(node.w(name), dtype=I64)
+    if "w_p" in node.weights:
+        projections["w_p"] = projection(node, "w_p", None, 0)
+    return LoweredNode(node, variant, projections, consts, vectors=vectors)
+
+
+def _lower_bidirectional(node: Node, variant: str, consts: dict[str, int]) -> LoweredNode:
+    """bidirectional: both halves' projections, prefixed ``fw_``/``bw_`` (for the accumulator
+    check; the golden model and the code generators lower each half on its own)."""
+    from edgernn.ir.bidirectional import DIRECTIONS, direction_node
+
+    projections: dict[str, Projection] = {}
+    for direction in DIRECTIONS:
+        half = lower_node(direction_node(node, direction))
+        projections |= {f"{direction}_{k}": p for k, p in half.projections.items()}
     return LoweredNode(node, variant, projections, consts)
 
 

@@ -13,6 +13,17 @@ MODEL_NAMES: dict[str, str] = {
     "gru": "GRU",
 }
 
+# Display names of the IR layer kinds (edgernn.ir.kinds), for tables and reports.
+KIND_NAMES: dict[str, str] = {
+    "embedding": "Embedding",
+    "dense": "Dense",
+    "rnn": "RNN",
+    "lstm": "LSTM",
+    "lstmp": "LSTMP",  # LSTM with peepholes and/or a projection layer (Sak et al. 2014)
+    "gru": "GRU",
+    "bidirectional": "Bidirectional",
+}
+
 # Numeric variants of generated code, from the reference variant to the most compressed.
 VARIANTS: tuple[str, ...] = ("float32", "int8", "int16x8", "int8-weights")
 
@@ -27,6 +38,11 @@ def model_display_name(model: str) -> str:
         The display name.
     """
     return MODEL_NAMES.get(model, model)
+
+
+def kind_display_name(kind: str) -> str:
+    """Display name of an IR layer kind (``lstmp`` -> ``LSTMP``); other kinds are returned as is."""
+    return KIND_NAMES.get(kind, kind)
 
 
 def model_sort_key(model: str) -> tuple[int, str]:

@@ -168,6 +168,12 @@ void edgernn_lstm_step_s16(const edgernn_lstm_params_q *params, edgernn_lstm_sta
 void edgernn_lstm_step_w8f32(const edgernn_lstm_params_w8f32 *params,
                              edgernn_lstm_state_f32 *state, const float *input, float *scratch);
 
+/** LSTM with peepholes and/or a projection; state h has proj_size (or units) values. */
+void edgernn_lstmp_step_s8(const edgernn_lstmp_params_q *params, edgernn_lstm_state_s8 *state,
+                           const int8_t *input, int32_t *scratch);
+void edgernn_lstmp_step_s16(const edgernn_lstmp_params_q *params, edgernn_lstm_state_s16 *state,
+                            const int16_t *input, int32_t *scratch);
+
 void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
                          const int8_t *input, int32_t *scratch);
 /** The recurrent half of a step given the input part xq (Q3.12, as the step kernel

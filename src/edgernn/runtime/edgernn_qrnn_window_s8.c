@@ -20,11 +20,9 @@ static void interleave2_s16(const int16_t *a, const int16_t *b, int32_t size, in
 {
     const int32_t pairs = size / 2;
     int32_t j;
-    for (j = 0; j < pairs; ++j) { /* a pair of int16 as one word (LDR/STR on a Cortex-M4) */
-        uint32_t words[2];
-        memcpy(&words[0], a + 2 * j, sizeof(uint32_t));
-        memcpy(&words[1], b + 2 * j, sizeof(uint32_t));
-        memcpy(out + 4 * j, words, sizeof(words));
+    for (j = 0; j < pairs; ++j) { /* a pair of int16 as one word: LDR/STR on a Cortex-M4 */
+        memcpy(out + 4 * j, a + 2 * j, 2 * sizeof(int16_t));
+        memcpy(out + 4 * j + 2, b + 2 * j, 2 * sizeof(int16_t));
     }
     if (size % 2 != 0) {
         out[4 * pairs] = a[size - 1];

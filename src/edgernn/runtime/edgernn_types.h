@@ -18,7 +18,8 @@
 /** Result of a kernel or model call. */
 typedef enum {
     EDGERNN_OK = 0,          /**< success */
-    EDGERNN_ARG_ERROR = -1   /**< an argument is out of range (e.g. a token id) */
+    EDGERNN_ARG_ERROR = -1,  /**< an argument is out of range (e.g. a token id) */
+    EDGERNN_NEEDS_SEQUENCE = -2 /**< NAME_step of a model with a bidirectional layer: use NAME_run */
 } edgernn_status;
 
 /** Elementwise activation applied by a dense layer (values match the codegen registry). */

@@ -254,4 +254,46 @@ typedef struct {
 #define EDGERNN_LSTM_STEP_W8F32_BUFFER_SIZE(input_size, units) (4 * (units))
 #define EDGERNN_GRU_STEP_W8F32_BUFFER_SIZE(input_size, units) (6 * (units))
 
+/* ---- LSTM with peepholes and/or a projection (kind lstmp), int8 and int16x8 ------------------ */
+
+/**
+ * LSTMP: gates i, f, g, o in Q3.12 as the LSTM (x: W_x with b; h: W_h, (4 units, width) where
+ * width is proj_size with a projection, units without). peephole DIAGONAL: p_diag[g] (units
+ * int16) and the term sat16(requantize(p c, p_multiplier[g], p_shift[g])); FULL: p_full[g], a
+ * (units, units) matrix on the int16 cell (64-bit sums, DSP 2-row layout), requantized to Q3.12;
+ * g = 0, 1, 2 for i, f (c(t-1)) and o (c(t)). output_multiplier/shift map o tanh(c) (Q0.30) to
+ * h without a projection; with one (proj_size > 0) to m (zero point 0), and h = sat(w_p m + zp)
+ * (int8: w_p in the row-pair layout on m widened; int16x8: the DSP 2-row layout).
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t units;
+    int32_t proj_size;
+    edgernn_peephole peephole;
+    edgernn_projection_params x;
+    edgernn_projection_params h;
+    const int16_t *p_diag[3];
+    int32_t p_multiplier[3];
+    int32_t p_shift[3];
+    edgernn_projection_params p_full[3];
+    edgernn_projection_params w_p;
+    int32_t cell_frac_bits;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    int32_t h_zero_point;
+} edgernn_lstmp_params_q;
+
+/** Largest of two sizes (scratch macros). */
+#define EDGERNN_MAX_WORDS(a, b) ((a) > (b) ? (a) : (b))
+/** int32 sums of edgernn_lstmp_step_s8: the gate chunk, and a full peephole or the projection. */
+#define EDGERNN_LSTMP_S8_ACC_WORDS(units) \
+    EDGERNN_MAX_WORDS(EDGERNN_S8_ACC_WORDS(4 * (units)), (units))
+/** width: proj_size with a projection, else units. */
+#define EDGERNN_LSTMP_STEP_S8_BUFFER_SIZE(input_size, units, width) \
+    (EDGERNN_LSTMP_S8_ACC_WORDS(units) + EDGERNN_I16_WORDS(input_size) + \
+     EDGERNN_I16_WORDS(width) + EDGERNN_I16_WORDS(4 * (units)) + \
+     EDGERNN_I16_WORDS((units) + 1))
+#define EDGERNN_LSTMP_STEP_S16_BUFFER_SIZE(input_size, units, width) \
+    (4 * (units) + EDGERNN_I16_WORDS(4 * (units)) + EDGERNN_I16_WORDS((units) + 1))
+
 #endif /* EDGERNN_TYPES_INT_H */

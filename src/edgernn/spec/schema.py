@@ -56,6 +56,10 @@ class _LayerSpec(_Strict):
         """Name of the registered IR layer kind of this layer (its ``type`` unless overridden)."""
         return self.type  # type: ignore[attr-defined]
 
+    def ir_attrs(self) -> dict:
+        """The IR node attributes of this layer: its fields but ``type``, unset ones left out."""
+        return self.model_dump(exclude={"type"}, exclude_none=True)
+
 
 class RnnLayerSpec(_LayerSpec):
     """Elman recurrent layer with tanh: h = tanh(W x + U h + b)."""
@@ -145,11 +149,47 @@ class DenseLayerSpec(_LayerSpec):
     activation: Activation = "linear"
 
 
-LayerSpec = Annotated[
-    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | QrnnLayerSpec | SruLayerSpec | DenseLayerSpec,
-    Field(discriminator="type")
+RecurrentLayerSpec = Annotated[
+    RnnLayerSpec | LstmLayerSpec | GruLayerSpec, Field(discriminator="type")
 ]
-RECURRENT_TYPES = ("rnn", "lstm", "gru", "qrnn", "sru")
+
+
+class BidirectionalLayerSpec(_LayerSpec):
+    """A recurrent layer run over the sequence forwards and backwards (survey Section III-B5).
+
+    ``layer`` is any recurrent layer (its ``return_sequences`` is the wrapper's, as in Keras);
+    the backward copy has its own weights and reads the sequence from the last step to the
+    first. ``merge: concat`` puts the forward outputs before the backward ones (twice the
+    width); ``sum`` adds them. With ``return_sequences: false`` the output is the forward
+    layer's last step and the backward layer's last step (the first input step), as Keras.
+    The IR kind is ``bidirectional`` (docs/ir.md); a model with one only has a whole-sequence
+    C API (``NAME_run``).
+    """
+
+    type: Literal["bidirectional"]
+    layer: RecurrentLayerSpec
+    merge: Literal["concat", "sum"] = "concat"
+
+    @property
+    def return_sequences(self) -> bool:
+        """The wrapped layer's ``return_sequences``."""
+        return self.layer.return_sequences
+
+    def ir_attrs(self) -> dict:
+        """``merge``, ``return_sequences`` and the wrapped layer as ``{kind, attrs}``."""
+        return {
+            "merge": self.merge,
+            "return_sequences": self.layer.return_sequences,
+            "layer": {"kind": self.layer.ir_kind, "attrs": self.layer.ir_attrs()},
+        }
+
+
+LayerSpec = Annotated[
+    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | QrnnLayerSpec | SruLayerSpec
+    | BidirectionalLayerSpec | DenseLayerSpec,
+    Field(discriminator="type"),
+]
+RECURRENT_TYPES = ("rnn", "lstm", "gru", "qrnn", "sru", "bidirectional")
 WINDOWED_TYPES = ("qrnn", "sru")
 #: Default ``window`` of a first ``qrnn``/``sru`` layer reading the model's features.
 DEFAULT_WINDOW = 4
@@ -181,7 +221,9 @@ class ModelSpec(_Strict):
     def _layer_order(self) -> ModelSpec:
         recurrent = [i for i, lay in enumerate(self.layers) if lay.type in RECURRENT_TYPES]
         if not recurrent:
-            raise ValueError("layers: at least one recurrent layer (rnn, lstm, gru) is needed")
+            raise ValueError(
+                "layers: at least one recurrent layer (rnn, lstm, gru, bidirectional) is needed"
+            )
         if recurrent != list(range(len(recurrent))):
             raise ValueError("layers: recurrent layers must come first, then dense layers")
         for i in recurrent[:-1]:
@@ -223,5 +265,13 @@ class ModelSpec(_Strict):
                     f"layers.{i}: an sru layer's highway h = r c + (1-r) x needs units == its "
                     f"input size ({layer.units} != {width})"
                 )
-            width = getattr(layer, "projection", None) or layer.units
+            width = _output_width(layer)
         return self
+
+
+def _output_width(layer: Any) -> int:
+    """Values per step a layer outputs (a bidirectional concat doubles its wrapped layer's)."""
+    if isinstance(layer, BidirectionalLayerSpec):
+        inner = _output_width(layer.layer)
+        return 2 * inner if layer.merge == "concat" else inner
+    return getattr(layer, "projection", None) or layer.units

@@ -40,6 +40,8 @@ from edgernn import __version__
 from edgernn.codegen import GeneratedModel, generate_c, get_variant
 from edgernn.codegen.registry import get_emitter
 from edgernn.errors import BuildError
+from edgernn.ir.bidirectional import DIRECTIONS, direction_node
+from edgernn.ir.bidirectional import KIND as BIDIRECTIONAL
 from edgernn.ir.graph import Graph
 from edgernn.ir.kinds import get_kind
 from edgernn.quant.params import graph_variant
@@ -139,7 +141,10 @@ def weight_arrays(graph: Graph, variant: str = "float32") -> dict[str, tuple[int
     """
     arrays: dict[str, tuple[int, ...]] = {}
     spec = get_variant(variant)
-    for node in graph.nodes:
+    # a bidirectional node's arrays are its two halves' (edgernn.codegen.sequence)
+    parts = [half for n in graph.nodes for half in (
+        [direction_node(n, d) for d in DIRECTIONS] if n.kind == BIDIRECTIONAL else [n])]
+    for node in parts:
         emitter = get_emitter(spec, node)
         if emitter.arrays is not None:
             for array in emitter.arrays(node):

@@ -1,5 +1,6 @@
 """Integer golden model: the bit-exact specification of the int8 and int16x8 kernels."""
 
+from edgernn.reference.integer import lstmp as _lstmp  # noqa: F401  (registers the lstmp cell)
 from edgernn.reference.integer.cells import INTEGER_CELLS, register_integer_cell
 from edgernn.reference.integer.model import (
     IntegerReferenceModel,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from edgernn.errors import QuantizationError
+from edgernn.errors import QuantizationError, VerificationError
+from edgernn.ir.bidirectional import KIND as BIDIRECTIONAL
+from edgernn.ir.bidirectional import needs_whole_sequence
 from edgernn.ir.graph import Graph
 from edgernn.ir.kinds import get_kind
 from edgernn.quant.lower import LoweredNode, lower_node
@@ -12,6 +14,7 @@ from edgernn.quant.params import graph_variant
 from edgernn.quant.quantize import INTEGER_RECIPES, dequantize_graph
 from edgernn.reference.integer.cells import INTEGER_CELLS, State
 from edgernn.reference.model import ReferenceModel
+from edgernn.reference.sequence import run_layers
 
 I64 = np.int64
 
@@ -34,7 +37,8 @@ class IntegerReferenceModel:
         self.graph = graph
         self.batch = batch
         self.lowered: list[LoweredNode] = [lower_node(node) for node in graph.nodes]
-        missing = [n.kind for n in graph.nodes if n.kind not in INTEGER_CELLS]
+        missing = [n.kind for n in graph.nodes
+                   if n.kind not in INTEGER_CELLS and n.kind != BIDIRECTIONAL]
         if missing:
             raise QuantizationError(f"no integer reference cell for layer kinds {missing}")
         out = graph.nodes[-1].attrs["quant"]["output"]["dtype"]
@@ -53,7 +57,16 @@ class IntegerReferenceModel:
             })
 
     def step(self, x: np.ndarray) -> np.ndarray:
-        """Advance one time step; returns the model output of this step (output dtype)."""
+        """Advance one time step; returns the model output of this step (output dtype).
+
+        Raises:
+            VerificationError: the graph holds a bidirectional layer (use :meth:`run`).
+        """
+        if needs_whole_sequence(self.graph):
+            raise VerificationError(
+                f"{self.graph.name}: a bidirectional layer needs the whole sequence; "
+                "use run(), not step()"
+            )
         y = np.asarray(x, dtype=I64).reshape(self.batch, -1)
         for index, low in enumerate(self.lowered):
             y, self.states[index] = INTEGER_CELLS[low.node.kind](low, y, self.states[index])
@@ -66,8 +79,23 @@ class IntegerReferenceModel:
             xs = xs[..., None]
         self.batch = xs.shape[0]
         self.reset()
+        if needs_whole_sequence(self.graph):  # layer by layer (edgernn.reference.sequence)
+            out = run_layers(self.graph.nodes, np.asarray(xs, dtype=I64), _integer_step,
+                             _integer_zero, self.graph.sequential_output, prepare=lower_node)
+            return out.astype(self.output_dtype)
         outputs = np.stack([self.step(xs[:, t]) for t in range(xs.shape[1])], axis=1)
         return outputs if self.graph.sequential_output else outputs[:, -1]
+
+
+def _integer_step(low: LoweredNode, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+    return INTEGER_CELLS[low.node.kind](low, x, state)
+
+
+def _integer_zero(low: LoweredNode, batch: int) -> State:
+    zp = low.consts["output_zero_point"]
+    sizes = get_kind(low.node.kind).state_sizes(low.node.attrs)
+    return {name: np.full((batch, size), zp if name == "h" else 0, dtype=I64)
+            for name, size in sizes.items()}
 
 
 def _golden(graph: Graph, batch: int) -> IntegerReferenceModel | ReferenceModel:
