@@ -2,9 +2,9 @@
 
 Weights are written row-major as the IR stores them (edgernn_matmul_f32 reads rows). A node
 with ``window`` > 1 (only a first layer reading the model's features, see the spec) keeps a
-``proj`` state buffer of ``window x 3 units`` values: ``NAME_run`` fills it for the next window
-of steps with one matrix-matrix product (the ``window`` template macro), and each step reads
-its row (``slot``). ``NAME_step`` passes no row: the step kernel computes its own.
+``proj`` state buffer of ``window x rows`` values (:func:`proj_rows`): ``NAME_run`` fills it for
+the next window of steps with one matrix-matrix product (the ``window`` template macro), and
+each step reads its row (``slot``). ``NAME_step`` passes no row: the step kernel computes its own.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from typing import Any
 
 from edgernn.codegen.registry import LayerEmitter, register_emitter
 from edgernn.ir.graph import Node
-from edgernn.ir.kinds_qrnn_sru import layer_window, qrnn_history, qrnn_taps
+from edgernn.ir.kinds_qrnn_sru import layer_window, qrnn_history, qrnn_taps, sru_rows
 
 
 def _units(node: Node) -> int:
     return int(node.attrs["units"])
+
+
+def proj_rows(node: Node) -> int:
+    """Values of one step's input side: ``3 units``, an SRU's projected highway adds ``units``."""
+    return sru_rows(node.attrs, node.input_size) if node.kind == "sru" else 3 * _units(node)
 
 
 def _state(node: Node) -> dict[str, int]:
@@ -26,7 +31,7 @@ def _state(node: Node) -> dict[str, int]:
     if node.kind == "qrnn" and qrnn_taps(node.attrs) > 1:
         state["x"] = qrnn_history(node.attrs, node.input_size)
     if layer_window(node.attrs) > 1:
-        state["proj"] = layer_window(node.attrs) * 3 * u
+        state["proj"] = layer_window(node.attrs) * proj_rows(node)
     return state
 
 
@@ -39,6 +44,7 @@ def window_context(node: Node) -> dict[str, Any]:
         "taps": qrnn_taps(node.attrs),
         "window_input": f"input + (size_t)t * {node.input_size}",
         "window_count": "count",
+        "proj_rows": proj_rows(node),
     }
 
 
@@ -69,8 +75,9 @@ register_emitter(
         template="float32/sru.c.j2",
         functions=("edgernn_sru_step_f32", "edgernn_sru_window_f32"),
         state=_state,
-        scratch=lambda node: 3 * _units(node),
-        scratch_macro=lambda node: f"EDGERNN_SRU_F32_BUFFER_SIZE({_units(node)})",
+        scratch=proj_rows,
+        scratch_macro=lambda node: (
+            f"EDGERNN_SRU_F32_BUFFER_SIZE({node.input_size}, {_units(node)})"),
         context=window_context,
     ),
 )

@@ -23,7 +23,7 @@ import jinja2
 import numpy as np
 
 from edgernn import __version__
-from edgernn.codegen.registry import LayerEmitter, Variant, get_emitter, get_variant
+from edgernn.codegen.registry import CArray, LayerEmitter, Variant, get_emitter, get_variant
 from edgernn.errors import BuildError
 from edgernn.ir.bidirectional import needs_whole_sequence
 from edgernn.ir.graph import Graph, Node
@@ -163,10 +163,9 @@ def _ctype_bytes(ctype: str) -> int:
     return 4 if ctype == "float" else np.dtype(_INT_TYPES[ctype]).itemsize
 
 
-def _custom_arrays(prefix: str, node: Node, emitter: LayerEmitter) -> list[dict[str, Any]]:
-    assert emitter.arrays is not None
+def _custom_arrays(prefix: str, arrays: list[CArray]) -> list[dict[str, Any]]:
     out = []
-    for array in emitter.arrays(node):
+    for array in arrays:
         data = np.asarray(array.data)
         is_float = array.ctype == "float"
         out.append({
@@ -181,12 +180,15 @@ def _custom_arrays(prefix: str, node: Node, emitter: LayerEmitter) -> list[dict[
 
 
 def _layer_context(
-    model: str, node: Node, emitter: LayerEmitter, input_expr: str, output_expr: str
+    model: str, node: Node, emitter: LayerEmitter, input_expr: str, output_expr: str,
+    custom: list[CArray] | None = None,
 ) -> dict[str, Any]:
     prefix = f"{model}_{node.name}"
     shapes = get_kind(node.kind).weight_shapes(node.attrs, node.input_size)
-    if emitter.arrays is not None:
-        arrays = _custom_arrays(prefix, node, emitter)
+    if custom is None and emitter.arrays is not None:
+        custom = emitter.arrays(node)
+    if custom is not None:
+        arrays = _custom_arrays(prefix, custom)
     else:
         arrays = [
             {
@@ -230,6 +232,22 @@ def _layer_context(
     return context
 
 
+def token_fusion(graph: Graph, emitters: list[LayerEmitter]) -> list[CArray] | None:
+    """Arrays of the first recurrent layer when it takes the token ids itself, else None
+    (``emitters``: one per node, as :func:`get_emitter` gives them).
+
+    For a model ``embedding -> recurrent -> ...`` whose recurrent emitter can fold the
+    embedding (``LayerEmitter.token_arrays``): the recurrent layer's input part depends on the
+    token only, so it becomes a per-token table computed here and the embedding layer is not
+    generated (the integers are the golden model's own, looked up instead of computed).
+    """
+    nodes = graph.nodes
+    if not graph.tokens_input or len(nodes) < 2 or nodes[0].kind != "embedding":
+        return None
+    fold = emitters[1].token_arrays
+    return fold(nodes[0], nodes[1]) if fold is not None else None
+
+
 def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list[str]]:
     """Template context of the whole model and the runtime kernels it calls."""
     emitters = _emitters(graph, variant)
@@ -239,7 +257,10 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
     buffers = [0, 0]
     turn = 0
     current = "token" if graph.tokens_input else "input"
+    token_arrays = token_fusion(graph, emitters)
     for index, (node, emitter) in enumerate(zip(graph.nodes, emitters, strict=True)):
+        if token_arrays is not None and index == 0:
+            continue  # the embedding: its layer looks its input part up per token
         if node.recurrent:
             output = f"{name}_{node.name}_h"
         elif index == len(graph.nodes) - 1:
@@ -248,12 +269,21 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
             output = f"{name}_buffer{turn}"
             buffers[turn] = max(buffers[turn], node.output_size)
             turn = 1 - turn
-        layer = _layer_context(name, node, emitter, current, output)
+        fused = token_arrays is not None and index == 1
+        layer = _layer_context(name, node, emitter, current, output,
+                               token_arrays if fused else None)
+        layer["token_table"] = fused
+        if fused:
+            layer["vocabulary"] = graph.nodes[0].attrs["vocabulary"]
         layer["part"] = "body" if index <= last_recurrent else "head"
         layers.append(layer)
         current = output
     states = [s for layer in layers for s in layer["state"]]
-    windows = _window_plan(graph, emitters, layers)
+    included = [(node, emitter) for index, (node, emitter)
+                in enumerate(zip(graph.nodes, emitters, strict=True))
+                if not (token_arrays is not None and index == 0)]
+    windows = _window_plan(graph, included, layers)
+    skipped = len(graph.nodes) - len(layers)
     pairs = zip(graph.nodes, emitters, strict=True)
     scratch = max(max(emitter.scratch(node), emitter.steps_scratch(node) if windows else 0)
                   for node, emitter in pairs)
@@ -294,7 +324,7 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         "layers": layers,
         "body": [layer for layer in layers if layer["part"] == "body"],
         "head": [layer for layer in layers if layer["part"] == "head"],
-        "last_recurrent_output": layers[last_recurrent]["output"],
+        "last_recurrent_output": layers[last_recurrent - skipped]["output"],
         "states": states,
         "buffers": [
             {"cname": f"{name}_buffer{i}", "size": size} for i, size in enumerate(buffers) if size
@@ -303,9 +333,9 @@ def _model_context(graph: Graph, variant: Variant) -> tuple[dict[str, Any], list
         "window": WINDOW if windows else 0,
         "window_layers": [layer for layer in layers if "win_input" in layer],
     }
-    functions = {f for emitter in emitters for f in emitter.functions}
+    functions = {f for _, emitter in included for f in emitter.functions}
     if windows:
-        functions |= {f for emitter in emitters for f in emitter.steps_functions}
+        functions |= {f for _, emitter in included for f in emitter.steps_functions}
     return context, sorted(functions)
 
 
@@ -313,7 +343,7 @@ WINDOW = 2
 """Time steps per window of a windowed whole-sequence call (the steps kernels pair them)."""
 
 
-def _window_plan(graph: Graph, emitters: list[LayerEmitter],
+def _window_plan(graph: Graph, included: list[tuple[Node, LayerEmitter]],
                  layers: list[dict[str, Any]]) -> list[int]:
     """Plan the windowed ``NAME_run``: WINDOW steps at a time, layer after layer.
 
@@ -323,15 +353,15 @@ def _window_plan(graph: Graph, emitters: list[LayerEmitter],
     ping-pong window buffers ([] when the call is not windowed).
     """
     count = len(layers) if graph.sequential_output else 1 + max(
-        i for i, node in enumerate(graph.nodes) if node.recurrent)
-    if not all(emitters[i].steps_functions for i in range(count)):
+        i for i, (node, _) in enumerate(included) if node.recurrent)
+    if not all(included[i][1].steps_functions for i in range(count)):
         return []
     macro = graph.name.upper()
     sizes = [0, 0]
     turn = 0
     current = "tokens + t" if graph.tokens_input else f"input + (size_t)t * {macro}_INPUT_SIZE"
     for index in range(count):
-        node, emitter, layer = graph.nodes[index], emitters[index], layers[index]
+        (node, emitter), layer = included[index], layers[index]
         if graph.sequential_output and index == len(layers) - 1:
             output = f"output + (size_t)t * {macro}_OUTPUT_SIZE"
         else:

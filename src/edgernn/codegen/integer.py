@@ -26,6 +26,7 @@ from edgernn.codegen.registry import (
 )
 from edgernn.errors import BuildError
 from edgernn.ir.graph import Graph, Node
+from edgernn.quant.fixed_point import sat16
 from edgernn.quant.layout import BLOCK_ROWS, to_dsp_layout, to_pair_layout
 from edgernn.quant.lower import LoweredNode, Projection, lower_node
 from edgernn.quant.params import input_params, output_params
@@ -152,6 +153,30 @@ def _integer_arrays(flavour: IntegerFlavour):
     return arrays
 
 
+def _token_arrays(embedding: Node, node: Node) -> list[CArray] | None:
+    """int8 RNN/LSTM/GRU (reset_after) right after the embedding: the input part of every token.
+
+    ``sat16(requantize(W_x E[v] + b'_x))`` depends on the token v only, so it is computed here
+    with the golden model's own functions (:meth:`Projection.apply`) for the whole vocabulary
+    and stored as an int16 table in the kernel's row order; the cell reads its row instead of
+    the embedding lookup, the widening and the input projection. The h projection's arrays stay.
+    """
+    if node.kind not in _UNIT_MAJOR_GATES and node.kind != "rnn":
+        return None
+    if node.kind == "gru" and not node.attrs.get("reset_after", True):
+        return None
+    table = lower_node(embedding).table
+    assert table is not None
+    low = lower_node(node)
+    parts = _split(low, "int8")
+    proj, rows = parts["x"]
+    xq = sat16(proj.apply(table.astype(np.int64)))[:, rows]
+    out = [CArray("token_xq", "int16_t", xq,
+                  f"{xq.shape[0]}x{xq.shape[1]} int16 Q3.12: the input part per token")]
+    hproj, hrows = parts["h"]
+    return out + _projection_arrays("h", hproj, hrows, "int8")
+
+
 def _clamp(value: int, flavour: IntegerFlavour) -> int:
     info = np.iinfo(np.int8 if flavour.suffix == "s8" else np.int16)
     return int(min(max(value, info.min), info.max))
@@ -240,6 +265,7 @@ def _steps(kind: str, flavour: IntegerFlavour) -> dict[str, Any]:
         return {}
     if kind == "embedding":
         return {"steps_functions": ("edgernn_embedding_s8",)}
+    fold = {"token_arrays": _token_arrays} if kind in ("rnn", "lstm", "gru") else {}
 
     def words(n: int) -> int:
         return (n + 1) // 2
@@ -258,7 +284,7 @@ def _steps(kind: str, flavour: IntegerFlavour) -> dict[str, Any]:
 
     name = {"rnn": "RNN_STEPS", "lstm": "LSTM_STEPS", "gru": "GRU_STEPS",
             "dense": "DENSE_STEPS"}[kind]
-    return {
+    return fold | {
         "steps_functions": (f"edgernn_{kind}_steps_s8",),
         "steps_scratch": scratch,
         "steps_scratch_macro": lambda node: (f"EDGERNN_{name}_S8_BUFFER_SIZE({node.input_size}, "

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from edgernn.codegen.float32_qrnn_sru import window_context
+from edgernn.codegen.float32_qrnn_sru import proj_rows, window_context
 from edgernn.codegen.integer import FLAVOURS, _projection_arrays
 from edgernn.codegen.registry import CArray, LayerEmitter, register_emitter
 from edgernn.ir.graph import Node
@@ -41,7 +41,7 @@ def _state(node: Node) -> dict[str, int]:
     if node.kind == "qrnn" and qrnn_taps(node.attrs) > 1:
         state["x"] = qrnn_history(node.attrs, node.input_size)
     if layer_window(node.attrs) > 1:
-        state["proj"] = layer_window(node.attrs) * 3 * u
+        state["proj"] = layer_window(node.attrs) * proj_rows(node)
     return state
 
 
@@ -75,9 +75,9 @@ def _qrnn_scratch(node: Node) -> int:  # EDGERNN_QRNN_S8_BUFFER_SIZE
 
 
 def _sru_scratch(node: Node) -> int:  # EDGERNN_SRU_S8_BUFFER_SIZE
-    u, n_in = _units(node), node.input_size
-    step = _acc(3 * u) + _words(n_in) + _words(3 * u)
-    pair = 2 * _acc(3 * u) + 2 * _words(n_in)  # edgernn_sru_window_s8
+    rows, n_in = proj_rows(node), node.input_size
+    step = _acc(rows) + _words(n_in) + _words(rows)
+    pair = 2 * _acc(rows) + 2 * _words(n_in)  # edgernn_sru_window_s8
     return max(step, pair) if layer_window(node.attrs) > 1 else step
 
 

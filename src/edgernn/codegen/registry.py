@@ -47,6 +47,10 @@ class LayerEmitter:
             whole-sequence call runs window by window, layer by layer, when every layer of the
             model has one (so input projections can be computed several steps at a time).
         steps_scratch / steps_scratch_macro: as scratch / scratch_macro for ``steps(L)``.
+        token_arrays: ``(embedding node, node) -> [CArray] | None``: for a recurrent layer right
+            after the model's embedding, the layer's constant arrays when it takes the token ids
+            itself (its input part looked up per token, the embedding layer dropped), or None
+            when it cannot; the template then has ``token_step(L)`` / ``token_steps(L)``.
     """
 
     kind: str
@@ -61,6 +65,7 @@ class LayerEmitter:
     steps_functions: tuple[str, ...] = ()
     steps_scratch: Callable[[Node], int] = field(default=lambda node: 0)
     steps_scratch_macro: Callable[[Node], str] | None = None
+    token_arrays: Callable[[Node, Node], list[CArray] | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ import numpy as np
 
 from edgernn import __version__
 from edgernn.codegen import GeneratedModel, generate_c, get_variant
+from edgernn.codegen.generate import token_fusion
 from edgernn.codegen.registry import get_emitter
 from edgernn.errors import BuildError
 from edgernn.ir.bidirectional import DIRECTIONS, direction_node
@@ -144,8 +145,14 @@ def weight_arrays(graph: Graph, variant: str = "float32") -> dict[str, tuple[int
     # a bidirectional node's arrays are its two halves' (edgernn.codegen.sequence)
     parts = [half for n in graph.nodes for half in (
         [direction_node(n, d) for d in DIRECTIONS] if n.kind == BIDIRECTIONAL else [n])]
-    for node in parts:
-        emitter = get_emitter(spec, node)
+    emitters = [get_emitter(spec, node) for node in parts]
+    fused = token_fusion(graph, emitters) if len(parts) == len(graph.nodes) else None
+    for index, (node, emitter) in enumerate(zip(parts, emitters, strict=True)):
+        if fused is not None and index <= 1:  # the embedding folded into the next layer
+            for array in fused if index == 1 else []:
+                arrays[f"{graph.name}_{node.name}_{array.suffix}"] = tuple(
+                    int(d) for d in np.shape(array.data))
+            continue
         if emitter.arrays is not None:
             for array in emitter.arrays(node):
                 shape = tuple(int(d) for d in np.shape(array.data))
