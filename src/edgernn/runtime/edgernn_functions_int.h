@@ -111,6 +111,25 @@ void edgernn_widen_s8(const int8_t *in, int16_t *out, int32_t size);
 /** out[4k .. 4k+3] = (a[2k], a[2k+1], b[2k], b[2k+1]) as int16 (odd size: zero padded). */
 void edgernn_widen2_s8(const int8_t *a, const int8_t *b, int32_t size, int16_t *out);
 
+/** A cell of the int8 time loop: one step of a recurrent layer given its input part xq. */
+typedef void (*edgernn_cell_s8_fn)(const void *params, void *state, const int16_t *xq,
+                                   int32_t *scratch);
+
+/** What edgernn_cell_steps_s8 needs to know of a layer besides its cell. */
+typedef struct {
+    const edgernn_projection_params *x; /**< the input projection (gate rows) */
+    int32_t input_size;
+    int32_t rows;                       /**< gate rows: units, 3 units, 4 units */
+    int32_t units;
+    const int8_t *h;                    /**< the layer's int8 output, written by the cell */
+} edgernn_cell_steps_s8_shape;
+
+/** `count` steps of a recurrent layer, the input parts two at a time; scratch:
+ * EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows, units) words. */
+void edgernn_cell_steps_s8(edgernn_cell_s8_fn cell, const void *params, void *state,
+                           const edgernn_cell_steps_s8_shape *shape, const int8_t *inputs,
+                           int32_t count, int8_t *outputs, int32_t *scratch);
+
 /* ---- layers and cells ------------------------------------------------------------------- */
 
 edgernn_status edgernn_embedding_s8(const edgernn_embedding_params_q *params, int32_t token,
