@@ -3,6 +3,7 @@
 PyTorch vs golden and golden vs host C float32 agree within 1e-5; the windowed NAME_run (one
 matrix-matrix product per window of steps) gives exactly the outputs of window 1 and of
 NAME_step; Table 3's formulas equal the IR's weights/biases and the golden cell's operations.
+An SRU whose input size differs from its units uses the projected highway ``W_hw x``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ FORMS = {
     "qrnn_k3_w3": ({"type": "qrnn", "units": N, "kernel_size": 3, "window": 3}, M),
     "sru": ({"type": "sru", "units": M}, M),
     "sru_w5": ({"type": "sru", "units": M, "window": 5}, M),
+    "sru_proj": ({"type": "sru", "units": N, "window": 1}, M),
+    "sru_proj_w3": ({"type": "sru", "units": M, "window": 3}, N),
 }
 
 
@@ -60,6 +63,11 @@ def test_ir_shapes_and_state():
     assert {k: v.data.shape for k, v in sru.weights.items()} == {
         "w_x": (3 * M, M), "v": (2 * M,), "b": (2 * M,)}
     assert get_kind("sru").state_sizes(sru.attrs) == {"h": M, "c": M}
+    # input size != units: a fourth block of rows, the highway W_hw
+    proj = _graph("sru_proj").nodes[0]
+    assert {k: v.data.shape for k, v in proj.weights.items()} == {
+        "w_x": (4 * N, M), "v": (2 * N,), "b": (2 * N,)}
+    assert get_kind("sru").op_counts(proj.attrs, M).macs == 4 * N * M
     # the first layer reading features gets the default window, a deeper one window 1
     assert sru.attrs["window"] == 4
     deep = build_graph(_spec({"type": "rnn", "units": N}, M,
@@ -112,6 +120,21 @@ def test_golden_equations():
     want = np.array(hs) @ dense.w("w").T + dense.w("b")
     assert np.max(np.abs(run_reference(graph, x[None].astype(np.float32))[0] - want)) <= 1e-5
 
+    # projected highway (M inputs, N units): h = r c + (1 - r) W_hw x
+    graph = _graph("sru_proj")
+    node = graph.nodes[0]
+    w, v, b = (node.w(k).astype(np.float64) for k in ("w_x", "v", "b"))
+    c, hs = np.zeros(N), []
+    for t in range(STEPS):
+        pre = w @ x[t]
+        f = sig(pre[N:2 * N] + v[:N] * c + b[:N])
+        r = sig(pre[2 * N:3 * N] + v[N:] * c + b[N:])
+        c = f * c + (1 - f) * pre[:N]
+        hs.append(r * c + (1 - r) * pre[3 * N:])
+    dense = graph.nodes[1]
+    want = np.array(hs) @ dense.w("w").T + dense.w("b")
+    assert np.max(np.abs(run_reference(graph, x[None].astype(np.float32))[0] - want)) <= 1e-5
+
 
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_host_c_matches_golden(name, tmp_path):
@@ -151,6 +174,8 @@ def test_window_gives_the_outputs_of_window_1(kind, tmp_path):
 TABLE3 = {  # the survey's rows for m = 6, n = 8 (k = 2) and m = n = 6 (SRU)
     "qrnn_k2": (3 * 2 * N * M + 3 * N, 3 * 2 * N * M + 2 * N, 3 * N, 3 * 2 * N * M, 0),
     "sru": (3 * M * M + 6 * M, 3 * M * M + 8 * M, 2 * M, 3 * M * M + 2 * M, 2 * M),
+    # Table 3 assumes m == n; the projected highway (m = 6, n = 8) adds nm to the first three
+    "sru_proj": (4 * N * M + 6 * N, 4 * N * M + 8 * N, 2 * N, 4 * N * M + 2 * N, 2 * N),
 }
 QUANTITIES = ("multiplications", "additions", "nonlinear", "weights", "biases")
 
@@ -160,7 +185,7 @@ def test_cost_formula_equals_ir_and_golden_counts(name):
     costs = survey_costs(_graph(name))
     layer = costs.layers[0]
     assert costs.disagreements == []
-    assert layer.row == name.split("_")[0].upper()
+    assert layer.row.split(" ")[0] == name.split("_")[0].upper()
     if name in TABLE3:
         assert tuple(layer.get(q).survey for q in QUANTITIES) == TABLE3[name]
     node = _graph(name).nodes[0]
@@ -183,7 +208,8 @@ layers:
 @pytest.mark.parametrize(
     ("layer", "expected"),
     [
-        ("{type: sru, units: 8}", "layers.0: an sru layer's highway"),
+        ("{type: bidirectional, layer: {type: sru, units: 4, window: 2}}",
+         "window: 2: a sru layer inside bidirectional runs step by step"),
         ("{type: qrnn, units: 8, kernel_size: 0}", "layers.0.qrnn.kernel_size: Input should be"),
         ("{type: qrnn, units: 8, window: 0}", "layers.0.qrnn.window: Input should be"),
         ("{type: qrnn, units: 8, kernel: 2}", "layers.0.qrnn.kernel: unknown key"),
@@ -206,13 +232,18 @@ INT8_FORMS = {
     "qrnn_k3_w1": {"type": "qrnn", "units": 8, "kernel_size": 3, "window": 1},
     "sru_w3": {"type": "sru", "units": 7, "window": 3},
     "sru_w1": {"type": "sru", "units": 7, "window": 1},
+    "sru_proj_w1": {"type": "sru", "units": 9, "window": 1},
+    "sru_proj_w2": {"type": "sru", "units": 5, "window": 2},
 }
+#: inputs of the INT8_FORMS whose SRU has the projected highway (input size != units)
+INT8_FEATURES = {"sru_proj_w1": 6, "sru_proj_w2": 8}
 
 
-def _int8(layer: dict, seed: int = 4):
+def _int8(layer: dict, seed: int = 4, features: int | None = None):
     from edgernn.quant import quantize
 
-    features = layer["units"] if layer["type"] == "sru" else 7
+    if features is None:
+        features = layer["units"] if layer["type"] == "sru" else 7
     graph = build_graph(_spec(layer, features), seed=seed, random_biases=True)
     # shifted inputs: a non-zero input zero point (the QRNN history pads with real zeros)
     rng = np.random.default_rng(seed)
@@ -222,7 +253,7 @@ def _int8(layer: dict, seed: int = 4):
 
 @pytest.mark.parametrize("name", sorted(INT8_FORMS))
 def test_int8_host_c_is_bit_exact_with_the_integer_golden(name, tmp_path):
-    graph, qgraph, calib = _int8(INT8_FORMS[name])
+    graph, qgraph, calib = _int8(INT8_FORMS[name], features=INT8_FEATURES.get(name))
     node = qgraph.nodes[0]
     assert node.attrs["quant"]["input"]["zero_point"] != 0
     assert node.w("w_x").dtype == np.int8
@@ -248,12 +279,12 @@ def test_int8_int16x8_refuse_clearly():
         quantize(graph, "int16x8", calib)
 
 
-@pytest.mark.parametrize("name", ["qrnn_k2_w4", "sru_w3"])
+@pytest.mark.parametrize("name", ["qrnn_k2_w4", "sru_w3", "sru_proj_w1"])
 def test_int8_on_simulated_cortex_m4_is_bit_exact(name, tmp_path):
     from edgernn.reference.integer import run_integer_reference
     from edgernn.targets import run_on_device
 
-    _, qgraph, calib = _int8(INT8_FORMS[name])
+    _, qgraph, calib = _int8(INT8_FORMS[name], features=INT8_FEATURES.get(name))
     run = run_on_device(qgraph, calib[:1], build_dir=tmp_path / "fw")
     assert "-mcpu=cortex-m4" in run.build.cflags and run.build.compiler_output == ""
     golden = run_integer_reference(qgraph, run.raw_inputs)
@@ -270,6 +301,8 @@ INT8_PAIR_FORMS = {
     "qrnn_k1_w2": ({"type": "qrnn", "units": 5, "kernel_size": 1, "window": 2}, 9),
     "sru_w2_chunks": ({"type": "sru", "units": 23, "window": 2}, 23),
     "sru_w4": ({"type": "sru", "units": 9, "window": 4}, 9),
+    # projected highway: 4 * units rows over two chunks, odd inputs
+    "sru_proj_w3_chunks": ({"type": "sru", "units": 20, "window": 3}, 7),
 }
 
 

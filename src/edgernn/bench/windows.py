@@ -54,7 +54,7 @@ def measure_window(kind: str, window: int, *, variant: str = "int8", inputs: int
     """Simulate one sequence of a ``kind`` model with ``window`` and return its cycles.
 
     Raises:
-        EdgernnError family: a bad form (an SRU needs ``inputs == units``), a build or
+        EdgernnError family: a bad form (e.g. a window inside a wrapper), a build or
             simulation failure.
     """
     from edgernn.quant import quantize

@@ -168,7 +168,9 @@ def survey_row(node: Node) -> SurveyRow:
     ``4np`` and adds ``np`` (the optional ``{po}`` output layer is a separate Dense layer in
     edgernn, so it is left out). GRU: ``3n² + 3nm + 3n``, ``3n² + 3nm + 2n``, ``3n``,
     ``3n² + 3nm``, no biases. QRNN (filter width k): ``3knm + 3n``, ``3knm + 2n``, ``3n``,
-    ``3knm``, no biases. SRU: ``3nm + 6n``, ``3nm + 8n``, ``2n``, ``3nm + 2n``, ``2n``.
+    ``3knm``, no biases. SRU: ``3nm + 6n``, ``3nm + 8n``, ``2n``, ``3nm + 2n``, ``2n`` (the table
+    assumes ``m == n``; edgernn's projected highway for ``m != n`` adds ``nm`` to
+    multiplications, additions and weights: the ``W_hw x`` product).
     SimpleRNN and Dense are not in Table 3; their figures follow the
     same convention (RNN ``n² + nm`` MACs, ``n`` bias adds, ``n`` tanh; Dense ``om`` MACs,
     ``o`` bias adds, ``o`` activations unless linear).
@@ -200,9 +202,13 @@ def survey_row(node: Node) -> SurveyRow:
         k = int(a.get("kernel_size", 2))
         return SurveyRow("QRNN", 3 * k * n * m + 3 * n, 3 * k * n * m + 2 * n, 3 * n,
                          3 * k * n * m, 0)
-    if node.kind == "sru":  # the survey's form, with v_f, v_r
-        return SurveyRow("SRU", 3 * n * m + 6 * n, 3 * n * m + 8 * n, 2 * n, 3 * n * m + 2 * n,
-                         2 * n)
+    if node.kind == "sru":  # the survey's form, with v_f, v_r; Table 3 assumes m == n
+        if m == n:
+            return SurveyRow("SRU", 3 * n * m + 6 * n, 3 * n * m + 8 * n, 2 * n,
+                             3 * n * m + 2 * n, 2 * n)
+        # the projected highway W_hw x (m != n): a fourth product, nm more of each
+        return SurveyRow("SRU + projected highway (Table 3 + nm W_hw x)", 4 * n * m + 6 * n,
+                         4 * n * m + 8 * n, 2 * n, 4 * n * m + 2 * n, 2 * n)
     raise KeyError(f"layer kind {node.kind!r} has no survey cost formula")
 
 

@@ -10,7 +10,10 @@ Weight layout (canonical, as :mod:`edgernn.ir.kinds`):
   ``k = 1``), which the cells add to a state that lacks it.
 * ``sru``: ``w_x`` of shape ``(3 units, inputs)``, blocks ``x~, f, r`` (candidate, forget,
   reset/highway gate); ``v`` ``(2 units,)`` the cell-state vectors ``v_f, v_r``; ``b``
-  ``(2 units,)`` the biases ``b_f, b_r``. State: ``c`` and the output ``h``.
+  ``(2 units,)`` the biases ``b_f, b_r``. State: ``c`` and the output ``h``. When the input
+  size differs from ``units`` the highway cannot add ``x`` itself: ``w_x`` gets a fourth block
+  ``W_hw`` (``(4 units, inputs)``, no bias) and the highway adds ``W_hw x`` (Lei et al.'s
+  projected highway; :func:`sru_projected_highway`).
 
 Attribute ``window`` (default 4) only tells code generation how many time steps share one
 matrix-matrix product of their input sides; it changes no shape and no count.
@@ -31,6 +34,16 @@ def layer_window(attrs: dict) -> int:
     return int(attrs.get("window", 4))
 
 
+def sru_projected_highway(attrs: dict, n_in: int) -> bool:
+    """True when an ``sru`` node's highway is ``W_hw x`` (input size != units), not ``x``."""
+    return int(n_in) != int(attrs["units"])
+
+
+def sru_rows(attrs: dict, n_in: int) -> int:
+    """Rows of an ``sru`` node's ``w_x``: ``x~, f, r`` and, projected, the highway ``W_hw``."""
+    return (4 if sru_projected_highway(attrs, n_in) else 3) * int(attrs["units"])
+
+
 def _qrnn_shapes(a: dict, n_in: int) -> Shapes:
     return {"w_x": (3 * int(a["units"]), qrnn_taps(a) * n_in)}
 
@@ -48,10 +61,11 @@ def _qrnn_ops(a: dict, n_in: int) -> OpCounts:
 
 
 def _sru_ops(a: dict, n_in: int) -> OpCounts:
-    # 3 matrix-vector products: 3 n m MACs. f, r: + v*c (1 mul, 1 add) + b (1 add): 6 per unit;
-    # c = f*c + (1-f)*x~: 4; h = r*c + (1-r)*x: 4. Nonlinear: sigmoid(f), sigmoid(r).
+    # 3 matrix-vector products (4 with the projected highway): rows x n MACs. f, r: + v*c
+    # (1 mul, 1 add) + b (1 add): 6 per unit; c = f*c + (1-f)*x~: 4; h = r*c + (1-r)*x (or
+    # W_hw x): 4. Nonlinear: sigmoid(f), sigmoid(r).
     u = int(a["units"])
-    return OpCounts(macs=3 * u * n_in, elementwise=14 * u, nonlinear=2 * u)
+    return OpCounts(macs=sru_rows(a, n_in) * n_in, elementwise=14 * u, nonlinear=2 * u)
 
 
 register_kind(
@@ -71,7 +85,7 @@ register_kind(
     LayerKind(
         name="sru",
         recurrent=True,
-        weight_shapes=lambda a, n_in: {"w_x": (3 * int(a["units"]), n_in),
+        weight_shapes=lambda a, n_in: {"w_x": (sru_rows(a, n_in), n_in),
                                        "v": (2 * int(a["units"]),), "b": (2 * int(a["units"]),)},
         output_size=lambda a, n_in: int(a["units"]),
         state_sizes=lambda a: {"h": int(a["units"]), "c": int(a["units"])},

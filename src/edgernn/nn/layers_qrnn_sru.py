@@ -60,7 +60,8 @@ class QrnnLayer(_CanonicalWeights):
 
 @register_torch_layer("sru")
 class SruLayer(_CanonicalWeights):
-    """SRU in the survey's form (``v_f``, ``v_r`` cell-state vectors; identity on ``c``)."""
+    """SRU in the survey's form (``v_f``, ``v_r`` cell-state vectors; identity on ``c``); the
+    highway adds ``x``, or ``W_hw x`` (``w_x``'s fourth block) when the sizes differ."""
 
     @classmethod
     def from_node(cls, node: Node) -> SruLayer:
@@ -77,7 +78,8 @@ class SruLayer(_CanonicalWeights):
         outputs = []
         for t in range(x.shape[1]):
             f = torch.sigmoid(pre[:, t, u : 2 * u] + v_f * c + b_f)
-            r = torch.sigmoid(pre[:, t, 2 * u :] + v_r * c + b_r)
+            r = torch.sigmoid(pre[:, t, 2 * u : 3 * u] + v_r * c + b_r)
             c = f * c + (1 - f) * pre[:, t, :u]
-            outputs.append(r * c + (1 - r) * x[:, t])
+            highway = pre[:, t, 3 * u :] if pre.shape[-1] > 3 * u else x[:, t]
+            outputs.append(r * c + (1 - r) * highway)
         return torch.stack(outputs, dim=1)

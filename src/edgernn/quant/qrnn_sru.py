@@ -10,7 +10,10 @@ int16 with a power-of-two scale ``2**-k`` from calibration (:func:`cell_frac_bit
 * ``sru``: ``W x`` with the zero point folded into the bias as usual; ``v`` and ``b`` are int32
   tensors holding Q3.12 values (``v c`` is shifted right by ``k``); ``k`` also covers the input
   range because the highway carries ``x`` in the cell's scale: ``x_c = requantize(x - zp_x)``,
-  ``h = r c + (1 - r) x_c`` (Q0.15 weights), requantized from ``2**-k`` to the output.
+  ``h = r c + (1 - r) x_c`` (Q0.15 weights), requantized from ``2**-k`` to the output. A
+  projected highway (input size != units) is the projection's fourth block of rows, ``W_hw x``
+  in Q3.12 like ``x~`` and brought to ``2**-k`` by the same shift (``27 - k`` after the
+  ``(1 - r)`` product): ``k`` then covers ``c`` only and the highway constants are unused (0).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 
 from edgernn.errors import QuantizationError
 from edgernn.ir.graph import Node, Tensor
+from edgernn.ir.kinds_qrnn_sru import sru_projected_highway
 from edgernn.quant.calibrate import NodeStats
 from edgernn.quant.lut import GATE_FRAC_BITS
 from edgernn.quant.quantize import (
@@ -69,9 +73,10 @@ def quantize_sru(node: Node, stats: NodeStats, ctx: Context) -> Node:
     weights = _integer_matrix(node, "w_x", None, x, GATE_SCALE, ctx)
     weights["v"] = _q312(node.w("v"), f"layer {node.name} v")
     weights["b"] = _q312(node.w("b"), f"layer {node.name} b")
-    c_range = max(_c_range(stats), stats.input.max_abs)
+    projected = sru_projected_highway(node.attrs, node.input_size)
+    c_range = _c_range(stats) if projected else max(_c_range(stats), stats.input.max_abs)
     k = cell_frac_bits(c_range)
-    xm, xs = _scalar(x.scale * 2.0**k, f"layer {node.name} highway")
+    xm, xs = (0, 0) if projected else _scalar(x.scale * 2.0**k, f"layer {node.name} highway")
     m, s = _scalar(2.0**-k / h.scale, f"layer {node.name} output")
     return _new_node(node, weights, _record(
         ctx, h, cell_frac_bits=k, highway_multiplier=xm, highway_shift=xs,

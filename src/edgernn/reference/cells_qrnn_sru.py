@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from edgernn.ir.graph import Node
-from edgernn.ir.kinds_qrnn_sru import qrnn_history
+from edgernn.ir.kinds_qrnn_sru import qrnn_history, sru_projected_highway
 from edgernn.reference import cells
 from edgernn.reference.cells import F32, State, _matvec, register_cell
 
@@ -46,13 +46,15 @@ def qrnn_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, Stat
 @register_cell("sru")
 def sru_step(node: Node, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
     """SRU in the survey's form (eq. 18-21): ``f = σ(W_f x + v_f c + b_f)``,
-    ``r = σ(W_r x + v_r c + b_r)``, ``c' = f c + (1 - f) W x``, ``h = r c' + (1 - r) x``."""
+    ``r = σ(W_r x + v_r c + b_r)``, ``c' = f c + (1 - f) W x``, ``h = r c' + (1 - r) x``; with
+    input size != units the highway is ``W_hw x`` (Lei et al.), ``w_x``'s fourth block."""
     u = int(node.attrs["units"])
     c_prev = state["c"]
     pre = _matvec(node.w("w_x"), x)
     v, b = node.w("v"), node.w("b")
     f = cells.sigmoid(pre[:, u : 2 * u] + v[:u] * c_prev + b[:u])
-    r = cells.sigmoid(pre[:, 2 * u :] + v[u:] * c_prev + b[u:])
+    r = cells.sigmoid(pre[:, 2 * u : 3 * u] + v[u:] * c_prev + b[u:])
     c = (f * c_prev + (F32(1.0) - f) * pre[:, :u]).astype(F32)
-    h = (r * c + (F32(1.0) - r) * x).astype(F32)
+    highway = pre[:, 3 * u :] if sru_projected_highway(node.attrs, node.input_size) else x
+    h = (r * c + (F32(1.0) - r) * highway).astype(F32)
     return h, {"h": h, "c": c}

@@ -36,9 +36,12 @@ typedef struct {
     float *proj;
 } edgernn_qrnn_state_f32;
 
-/** SRU (survey form): w_x (3 units, input_size) blocks x~, f, r; v = v_f, v_r; b = b_f, b_r. */
+/**
+ * SRU (survey form): w_x (EDGERNN_SRU_ROWS, input_size) blocks x~, f, r and, when input_size !=
+ * units, the projected highway W_hw (no bias); v = v_f, v_r; b = b_f, b_r.
+ */
 typedef struct {
-    int32_t input_size; /* == units (highway) */
+    int32_t input_size; /* == units: the highway adds x; else W_hw x */
     int32_t units;
     int32_t window;
     const float *w_x;
@@ -46,18 +49,23 @@ typedef struct {
     const float *b;
 } edgernn_sru_params_f32;
 
-/** h, c (units); proj (window x 3 units, NULL for window 1). */
+/** h, c (units); proj (window x EDGERNN_SRU_ROWS, NULL for window 1). */
 typedef struct {
     float *h;
     float *c;
     float *proj;
 } edgernn_sru_state_f32;
 
+/** Rows of an SRU's input side: x~, f, r and, when the sizes differ, the highway W_hw x. */
+#ifndef EDGERNN_SRU_ROWS
+#define EDGERNN_SRU_ROWS(input_size, units) (((input_size) == (units) ? 3 : 4) * (units))
+#endif
+
 /** Scratch floats of edgernn_qrnn_step_f32 and edgernn_qrnn_window_f32: the taps of the window. */
 #define EDGERNN_QRNN_F32_BUFFER_SIZE(input_size, units, taps, window) \
     (((taps) - 1 + (window)) * (input_size) + 3 * (units))
 /** Scratch floats of edgernn_sru_step_f32: one step's input side. */
-#define EDGERNN_SRU_F32_BUFFER_SIZE(units) (3 * (units))
+#define EDGERNN_SRU_F32_BUFFER_SIZE(input_size, units) EDGERNN_SRU_ROWS(input_size, units)
 
 /**
  * out[s][r] = sum_c mat[r][c] * vecs[s * stride + c] for s < count: row-major mat (rows, cols),

@@ -40,7 +40,15 @@ typedef struct {
     int16_t *proj;
 } edgernn_qrnn_state_s8;
 
-/** int8 SRU: x projects the input (zp folded in the bias) to Q3.12; v, b are Q3.12 values. */
+/** Rows of an SRU's input side: x~, f, r and, when the sizes differ, the highway W_hw x. */
+#ifndef EDGERNN_SRU_ROWS
+#define EDGERNN_SRU_ROWS(input_size, units) (((input_size) == (units) ? 3 : 4) * (units))
+#endif
+
+/**
+ * int8 SRU: x projects the input (zp folded in the bias) to Q3.12, EDGERNN_SRU_ROWS rows (the
+ * fourth block W_hw when input_size != units); v, b are Q3.12 values.
+ */
 typedef struct {
     int32_t input_size;
     int32_t units;
@@ -50,14 +58,14 @@ typedef struct {
     const int32_t *b;
     int32_t input_zero_point;
     int32_t cell_frac_bits;
-    int32_t highway_multiplier; /* x - zp to the cell's scale 2^-k */
+    int32_t highway_multiplier; /* x - zp to the cell's scale 2^-k (unused: W_hw x) */
     int32_t highway_shift;
     int32_t output_multiplier;  /* 2^-k to h */
     int32_t output_shift;
     int32_t h_zero_point;
 } edgernn_sru_params_s8;
 
-/** h (int8), c (int16), proj (int16, window x 3 units; NULL for window 1). */
+/** h (int8), c (int16), proj (int16, window x EDGERNN_SRU_ROWS; NULL for window 1). */
 typedef struct {
     int8_t *h;
     int16_t *c;
@@ -79,10 +87,11 @@ typedef struct {
                    : EDGERNN_QRNN_S8_STEP_WORDS(input_size, units, taps)))
 /* The step's (acc | x as int16 | gates) and the window's (project2's acc | the input pair). */
 #define EDGERNN_SRU_S8_STEP_WORDS(input_size, units)                                    \
-    (EDGERNN_S8_ACC_WORDS(3 * (units)) + EDGERNN_I16_WORDS(input_size) +               \
-     EDGERNN_I16_WORDS(3 * (units)))
+    (EDGERNN_S8_ACC_WORDS(EDGERNN_SRU_ROWS(input_size, units)) +                        \
+     EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(EDGERNN_SRU_ROWS(input_size, units)))
 #define EDGERNN_SRU_S8_WINDOW_WORDS(input_size, units)                                  \
-    (2 * EDGERNN_S8_ACC_WORDS(3 * (units)) + 2 * EDGERNN_I16_WORDS(input_size))
+    (2 * EDGERNN_S8_ACC_WORDS(EDGERNN_SRU_ROWS(input_size, units)) +                    \
+     2 * EDGERNN_I16_WORDS(input_size))
 /** Scratch words of edgernn_sru_step_s8 and edgernn_sru_window_s8. */
 #define EDGERNN_SRU_S8_BUFFER_SIZE(input_size, units, window)                           \
     ((window) > 1 ? EDGERNN_MAX_WORDS(EDGERNN_SRU_S8_STEP_WORDS(input_size, units),       \

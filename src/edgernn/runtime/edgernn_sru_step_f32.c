@@ -4,8 +4,9 @@
  *
  * proj holds x~ = W x, W_f x, W_r x (from edgernn_sru_window_f32), or is NULL and is computed
  * here into scratch. f = sigmoid(W_f x + v_f c + b_f), r = sigmoid(W_r x + v_r c + b_r) (both
- * from the old c, adjacent: one call), c = f c + (1 - f) x~, h = r c + (1 - r) x (highway:
- * input_size == units). Scratch: EDGERNN_SRU_F32_BUFFER_SIZE(units) with proj NULL.
+ * from the old c, adjacent: one call), c = f c + (1 - f) x~, h = r c + (1 - r) x when
+ * input_size == units, else h = r c + (1 - r) W_hw x (the projected highway, proj's fourth
+ * block). Scratch: EDGERNN_SRU_F32_BUFFER_SIZE(input_size, units) with proj NULL.
  */
 #include "edgernn_qrnn_sru.h"
 
@@ -15,13 +16,14 @@ void edgernn_sru_step_f32(const edgernn_sru_params_f32 *params, edgernn_sru_stat
                           const float *input, float *proj, float *scratch)
 {
     const int32_t units = params->units;
+    const float *const highway = (params->input_size == units) ? input : NULL;
     float *gate;
     int32_t j;
 
     if (proj == NULL) {
         proj = scratch;
-        edgernn_matmul_f32(params->w_x, 3 * units, params->input_size, input,
-                           params->input_size, 1, proj);
+        edgernn_matmul_f32(params->w_x, EDGERNN_SRU_ROWS(params->input_size, units),
+                           params->input_size, input, params->input_size, 1, proj);
     }
     gate = proj + units;
     for (j = 0; j < units; ++j) {
@@ -33,7 +35,8 @@ void edgernn_sru_step_f32(const edgernn_sru_params_f32 *params, edgernn_sru_stat
     for (j = 0; j < units; ++j) {
         const float f = gate[j];
         const float r = gate[units + j];
+        const float x = (highway != NULL) ? highway[j] : proj[3 * units + j];
         state->c[j] = f * state->c[j] + (1.0f - f) * proj[j];
-        state->h[j] = r * state->c[j] + (1.0f - r) * input[j];
+        state->h[j] = r * state->c[j] + (1.0f - r) * x;
     }
 }

@@ -16,7 +16,7 @@ void edgernn_sru_window_s8(const edgernn_sru_params_s8 *params,
                            int32_t count, int32_t *scratch)
 {
     const int32_t n_in = params->input_size;
-    const int32_t rows = 3 * params->units;
+    const int32_t rows = EDGERNN_SRU_ROWS(n_in, params->units);
     int32_t *const acc = scratch;
     int16_t *const x = (int16_t *)(void *)(scratch + 2 * EDGERNN_S8_ACC_WORDS(rows));
     int32_t s;

@@ -132,7 +132,9 @@ class SruLayerSpec(_LayerSpec):
     """Simple Recurrent Unit in the survey's form (Lei et al. 2018; survey Section III-B6).
 
     ``f = σ(W_f x + v_f c + b_f)``, ``r = σ(W_r x + v_r c + b_r)``, ``c = f c + (1-f) W x``,
-    ``h = r c + (1-r) x``: the highway needs as many inputs as units. ``window`` as for QRNN.
+    ``h = r c + (1-r) x``. With an input size other than ``units`` the highway is projected
+    (Lei et al.): ``h = r c + (1-r) W_hw x``, ``W_hw`` a fourth block of input rows without
+    bias; equal sizes keep ``x`` itself. ``window`` as for QRNN.
     """
 
     type: Literal["sru"]
@@ -150,14 +152,16 @@ class DenseLayerSpec(_LayerSpec):
 
 
 RecurrentLayerSpec = Annotated[
-    RnnLayerSpec | LstmLayerSpec | GruLayerSpec, Field(discriminator="type")
+    RnnLayerSpec | LstmLayerSpec | GruLayerSpec | QrnnLayerSpec | SruLayerSpec,
+    Field(discriminator="type"),
 ]
 
 
 class BidirectionalLayerSpec(_LayerSpec):
     """A recurrent layer run over the sequence forwards and backwards (survey Section III-B5).
 
-    ``layer`` is any recurrent layer (its ``return_sequences`` is the wrapper's, as in Keras);
+    ``layer`` is any recurrent layer, ``qrnn`` and ``sru`` with ``window: 1`` (its
+    ``return_sequences`` is the wrapper's, as in Keras);
     the backward copy has its own weights and reads the sequence from the last step to the
     first. ``merge: concat`` puts the forward outputs before the backward ones (twice the
     width); ``sum`` adds them. With ``return_sequences: false`` the output is the forward
@@ -169,6 +173,18 @@ class BidirectionalLayerSpec(_LayerSpec):
     type: Literal["bidirectional"]
     layer: RecurrentLayerSpec
     merge: Literal["concat", "sum"] = "concat"
+
+    @model_validator(mode="after")
+    def _window_1(self) -> BidirectionalLayerSpec:
+        # the wrapper's NAME_run steps both directions one step at a time (model_seq.c.j2):
+        # a qrnn/sru inside it computes its input side per step (window 1)
+        window = getattr(self.layer, "window", 1)
+        if window != 1:
+            raise ValueError(
+                f"window: {window}: a {self.layer.type} layer inside bidirectional runs step "
+                "by step (window 1)"
+            )
+        return self
 
     @property
     def return_sequences(self) -> bool:
@@ -255,23 +271,3 @@ class ModelSpec(_Strict):
                     "(the first layer): other layers get their next inputs one step at a time"
                 )
         return self
-
-    @model_validator(mode="after")
-    def _sru_highway(self) -> ModelSpec:
-        width = self.input.features or self.input.embedding
-        for i, layer in enumerate(self.layers):
-            if layer.type == "sru" and layer.units != width:
-                raise ValueError(
-                    f"layers.{i}: an sru layer's highway h = r c + (1-r) x needs units == its "
-                    f"input size ({layer.units} != {width})"
-                )
-            width = _output_width(layer)
-        return self
-
-
-def _output_width(layer: Any) -> int:
-    """Values per step a layer outputs (a bidirectional concat doubles its wrapped layer's)."""
-    if isinstance(layer, BidirectionalLayerSpec):
-        inner = _output_width(layer.layer)
-        return 2 * inner if layer.merge == "concat" else inner
-    return getattr(layer, "projection", None) or layer.units

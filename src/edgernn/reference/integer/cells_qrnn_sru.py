@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edgernn.ir.kinds_qrnn_sru import qrnn_history
+from edgernn.ir.kinds_qrnn_sru import qrnn_history, sru_projected_highway
 from edgernn.quant.fixed_point import I64, requantize, rshift_round, sat16
 from edgernn.quant.lower import LoweredNode
 from edgernn.quant.lut import sigmoid_q15, tanh_q15
@@ -39,7 +39,9 @@ def qrnn_step(low: LoweredNode, x: np.ndarray, state: State) -> tuple[np.ndarray
 def sru_step(low: LoweredNode, x: np.ndarray, state: State) -> tuple[np.ndarray, State]:
     """``W x`` in Q3.12; f, r = sigmoid(sat16(W x + rshift(v c, k) + b)); ``c = sat16(rshift(f
     c, 15) + rshift((1 - f) x~, 27 - k))``; ``h = out(rshift(r c, 15) + rshift((1 - r) x_c,
-    15))`` with ``x_c = sat16(requantize(x - zp_x))`` in the cell's scale."""
+    15))`` with ``x_c = sat16(requantize(x - zp_x))`` in the cell's scale; a projected highway
+    (input size != units) adds ``rshift((1 - r) g_hw, 27 - k)`` instead, ``g_hw = W_hw x`` in
+    Q3.12 from the same projection."""
     node, c = low.node, low.consts
     u, k = int(node.attrs["units"]), c["cell_frac_bits"]
     v = np.asarray(node.w("v"), dtype=I64)
@@ -47,10 +49,14 @@ def sru_step(low: LoweredNode, x: np.ndarray, state: State) -> tuple[np.ndarray,
     c_prev = state["c"]
     g = sat16(low.projections["x"].apply(x))
     f = sigmoid_q15(sat16(g[:, u : 2 * u] + rshift_round(v[:u] * c_prev, k) + b[:u]))
-    r = sigmoid_q15(sat16(g[:, 2 * u :] + rshift_round(v[u:] * c_prev, k) + b[u:]))
+    r = sigmoid_q15(sat16(g[:, 2 * u : 3 * u] + rshift_round(v[u:] * c_prev, k) + b[u:]))
     cell = sat16(rshift_round(f * c_prev, 15) + rshift_round((Q15_ONE - f) * g[:, :u], 27 - k))
-    x_c = sat16(requantize(np.asarray(x, dtype=I64) - c["input_zero_point"],
-                           c["highway_multiplier"], c["highway_shift"]))
-    blended = rshift_round(r * cell, 15) + rshift_round((Q15_ONE - r) * x_c, 15)
+    if sru_projected_highway(node.attrs, node.input_size):
+        highway = rshift_round((Q15_ONE - r) * g[:, 3 * u :], 27 - k)
+    else:
+        x_c = sat16(requantize(np.asarray(x, dtype=I64) - c["input_zero_point"],
+                               c["highway_multiplier"], c["highway_shift"]))
+        highway = rshift_round((Q15_ONE - r) * x_c, 15)
+    blended = rshift_round(r * cell, 15) + highway
     h = _to_output(low, blended, c["output_multiplier"], c["output_shift"])
     return h, {"h": h, "c": cell}
