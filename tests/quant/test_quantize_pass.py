@@ -111,8 +111,12 @@ def test_validator_names_the_broken_invariant() -> None:
     with pytest.raises(QuantizationError, match="dense_1: input parameters differ"):
         validate_quantized(qgraph)
     qgraph = copy.deepcopy(quantized("gru", "int8"))
-    qgraph.nodes[0].weights["w_h"].annotations["multiplier"][3] = 5
-    with pytest.raises(QuantizationError, match="gru_0 weight w_h: multiplier not normalised"):
+    qgraph.nodes[0].weights["w_h"].annotations["multiplier"][3] = 0
+    with pytest.raises(QuantizationError, match="gru_0 weight w_h: multiplier outside Q31"):
+        validate_quantized(qgraph)
+    qgraph = copy.deepcopy(quantized("gru", "int8"))
+    qgraph.nodes[0].weights["w_h"].annotations["shift"][3] += 1
+    with pytest.raises(QuantizationError, match="gru_0 weight w_h: rows with different shifts"):
         validate_quantized(qgraph)
     qgraph = copy.deepcopy(quantized("gru", "int8"))
     qgraph.nodes[0].weights["w_x"].data = qgraph.nodes[0].w("w_x").astype(np.float32)

@@ -105,6 +105,11 @@ def _projection_arrays(name: str, proj: Projection, rows: Rows, variant: str) ->
                                                              "folded in"))
     arrays.append(CArray(f"{name}_multiplier", "int32_t", proj.multiplier[rows],
                          f"{w.shape[0]} Q31 multipliers"))
+    shifts = np.asarray(proj.shift[rows])
+    if variant == "int8" and shifts.size and np.any(shifts != shifts.flat[0]):
+        # the int8 kernels load a matrix's shift once (edgernn_fixed_point.h)
+        raise BuildError(f"projection {name}: the int8 kernels need one shift per matrix, got "
+                         f"{sorted(set(shifts.tolist()))} (quantize with edgernn.quant)")
     arrays.append(CArray(f"{name}_shift", "int8_t", proj.shift[rows], f"{w.shape[0]} shifts"))
     return arrays
 

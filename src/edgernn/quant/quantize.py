@@ -155,13 +155,26 @@ def quantize_rows(w: np.ndarray, scales: np.ndarray) -> np.ndarray:
 
 
 def _multipliers(reals: np.ndarray, what: str) -> tuple[list[int], list[int]]:
+    """Per-row Q31 multipliers of one matrix, all with the same shift.
+
+    Each row's own normalised pair comes first (:func:`quantize_multiplier`); the matrix then
+    takes the smallest shift ``s`` and every row the multiplier ``round(real_r * 2**(31 + s))``
+    (at most the normalised one, so below 2**31; at least 1). Rows with a smaller scale keep
+    ``31 - (s_r - s)`` bits, far more than an int8 product needs, and the kernels load the shift
+    once per matrix instead of once per row (docs/quantization.md, "Requantization").
+    """
     pairs = []
     for real in reals:
         try:
             pairs.append(quantize_multiplier(float(real)))
         except QuantizationError as exc:
             raise QuantizationError(f"{what}: {exc}") from None
-    return [m for m, _ in pairs], [s for _, s in pairs]
+    if not pairs:
+        return [], []
+    shift = min(s for _, s in pairs)
+    multipliers = [m if s == shift else max(1, round(float(real) * 2.0 ** (31 + shift)))
+                   for (m, s), real in zip(pairs, reals, strict=True)]
+    return multipliers, [shift] * len(pairs)
 
 
 def _integer_matrix(
@@ -506,15 +519,18 @@ def _check_matrix(node: Node, name: str, integer: bool) -> None:
     m = np.asarray(notes.get("multiplier", []), dtype=I64)
     s = np.asarray(notes.get("shift", []), dtype=I64)
     _check(m.shape == (rows,) and s.shape == (rows,), f"{where}: per-row multipliers missing")
-    _check(bool(np.all((m >= 2**30) & (m < 2**31))), f"{where}: multiplier not normalised Q31")
+    _check(bool(np.all((m >= 1) & (m < 2**31))), f"{where}: multiplier outside Q31 (1, 2^31)")
     _check(bool(np.all((s >= SHIFT_MIN) & (s <= SHIFT_MAX))), f"{where}: shift out of range")
+    _check(bool(np.all(s == s[0])) if rows else True, f"{where}: rows with different shifts")
+    _check(bool(np.any(m >= 2**30)) if rows else True, f"{where}: no normalised row multiplier")
 
 
 def validate_quantized(graph: Graph) -> None:
     """Check the invariants the integer golden model and kernels rely on.
 
     Every node carries the graph's variant; matrices are int8 with positive per-row scales (and
-    for integer variants normalised Q31 multipliers and shifts in range); biases are int32;
+    for integer variants Q31 multipliers with one shift per matrix, in range, the largest row's
+    multiplier normalised to [2^30, 2^31)); biases are int32;
     activation parameters chain (each node's input is the previous node's output); no
     accumulator can leave int32.
 

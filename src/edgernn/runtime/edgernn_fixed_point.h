@@ -48,7 +48,9 @@ static inline int32_t edgernn_sat32(int64_t x)
 
 /**
  * Requantize: sat32((acc * multiplier + 2^(30 + shift)) >> (31 + shift)), round half up.
- * multiplier is Q31 in [2^30, 2^31), shift in [-30, 31], so the product needs 62 bits.
+ * multiplier is Q31 in [1, 2^31) (normalised to [2^30, 2^31) for the row with the smallest
+ * shift of a matrix; all rows of a matrix share its shift), shift in [-30, 31], so the product
+ * needs 62 bits.
  *
  * For shift >= 1 (every gate and output multiplier below 1/2) the result comes from the
  * product's high bits without a 64-bit shift or any saturation: with p = acc * multiplier,
@@ -58,9 +60,11 @@ static inline int32_t edgernn_sat32(int64_t x)
  * directly: on a Cortex-M4 SMULL, ASR, ADD, ASR.
  */
 #if defined(__GNUC__)
+#define EDGERNN_ALWAYS_INLINE __attribute__((always_inline)) inline
 #define EDGERNN_NOINLINE __attribute__((noinline, unused))
 #define EDGERNN_LIKELY(x) __builtin_expect(!!(x), 1)
 #else
+#define EDGERNN_ALWAYS_INLINE inline
 #define EDGERNN_NOINLINE
 #define EDGERNN_LIKELY(x) (x)
 #endif
@@ -73,12 +77,18 @@ static EDGERNN_NOINLINE int32_t edgernn_requantize_wide(int32_t acc, int32_t mul
     return edgernn_sat32((product + ((int64_t)1 << (30 + shift))) >> (31 + shift));
 }
 
+/** edgernn_requantize for shift >= 2 only (the caller has checked): SMULL, ASR, ADD, ASR. */
+static inline int32_t edgernn_requantize_s2(int32_t acc, int32_t multiplier, int32_t shift)
+{
+    /* p >> (30 + s) == (p >> 32) >> (s - 2): the high word of SMULL, no LSL/ORR. */
+    const int32_t high32 = (int32_t)(((int64_t)acc * (int64_t)multiplier) >> 32);
+    return ((high32 >> (shift - 2)) + 1) >> 1;
+}
+
 static inline int32_t edgernn_requantize(int32_t acc, int32_t multiplier, int32_t shift)
 {
     if (EDGERNN_LIKELY(shift >= 2)) {
-        /* p >> (30 + s) == (p >> 32) >> (s - 2): the high word of SMULL, no LSL/ORR. */
-        const int32_t high32 = (int32_t)(((int64_t)acc * (int64_t)multiplier) >> 32);
-        return ((high32 >> (shift - 2)) + 1) >> 1;
+        return edgernn_requantize_s2(acc, multiplier, shift);
     }
     if (shift == 1) {
         const int64_t product = (int64_t)acc * (int64_t)multiplier;
@@ -141,6 +151,14 @@ static inline int32_t edgernn_gate_q15(int32_t sum, int32_t multiplier, int32_t 
                                        int32_t xq, const int16_t *table)
 {
     const int32_t part = edgernn_sat16(edgernn_requantize(sum, multiplier, shift));
+    return edgernn_lut_q15(table, edgernn_sat16(xq + part));
+}
+
+/** edgernn_gate_q15 with shift >= 2 known (edgernn_requantize_s2). */
+static inline int32_t edgernn_gate_q15_s2(int32_t sum, int32_t multiplier, int32_t shift,
+                                          int32_t xq, const int16_t *table)
+{
+    const int32_t part = edgernn_sat16(edgernn_requantize_s2(sum, multiplier, shift));
     return edgernn_lut_q15(table, edgernn_sat16(xq + part));
 }
 

@@ -15,43 +15,63 @@
 
 #include "edgernn_fixed_point.h"
 
-void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
-                          const int16_t *xq, int32_t *scratch)
+/* The loop over units; fast: the gate and output shifts are both >= 2 (no per-value branch).
+ * Always inlined with a constant `fast`, so each caller branch gets its own loop. */
+static EDGERNN_ALWAYS_INLINE void lstm_units(const edgernn_lstm_params_q *params,
+                                             edgernn_lstm_state_s8 *state, const int16_t *xq,
+                                             const int32_t *acc, const int32_t fast)
 {
     const int32_t units = params->units;
     const int32_t k = params->cell_frac_bits;
-    int32_t *const acc = scratch;
     const int32_t *const multipliers = params->h.multiplier;
-    const int8_t *const shifts = params->h.shift;
+    const int32_t gs = params->h.shift[0]; /* one shift per matrix (edgernn/quant) */
     const int32_t multiplier = params->output_multiplier;
     const int32_t shift = params->output_shift;
     const int32_t zp = params->h_zero_point;
     /* the cell in Q3.12 for the tanh table: c >> (k - 12) rounded, or c << (12 - k) */
     const int32_t down = (k >= 12) ? k - 12 : 0;
     const int32_t up = (k >= 12) ? 0 : 12 - k;
+    const int16_t *const sig = edgernn_sigmoid_table_s16;
+    const int16_t *const tanh_table = edgernn_tanh_table_s16;
     int16_t *const cell = state->c;
     int8_t *const h_out = state->h;
     int16_t *const h16 = state->h16;
     int32_t j;
 
-    edgernn_matvec_s8(params->h.w, h16, params->h.bias, 4 * units, units, acc);
     for (j = 0; j < units; ++j) { /* rows 4j..4j+3: i, f, g, o of unit j */
         const int32_t *const a = acc + 4 * j;
         const int32_t *const m = multipliers + 4 * j;
-        const int8_t *const s = shifts + 4 * j;
         const int16_t *const q = xq + 4 * j;
-        const int32_t gi = edgernn_gate_q15(a[0], m[0], s[0], q[0], edgernn_sigmoid_table_s16);
-        const int32_t gf = edgernn_gate_q15(a[1], m[1], s[1], q[1], edgernn_sigmoid_table_s16);
-        const int32_t gg = edgernn_gate_q15(a[2], m[2], s[2], q[2], edgernn_tanh_table_s16);
-        const int32_t go = edgernn_gate_q15(a[3], m[3], s[3], q[3], edgernn_sigmoid_table_s16);
+        const int32_t gi = fast ? edgernn_gate_q15_s2(a[0], m[0], gs, q[0], sig)
+                                : edgernn_gate_q15(a[0], m[0], gs, q[0], sig);
+        const int32_t gf = fast ? edgernn_gate_q15_s2(a[1], m[1], gs, q[1], sig)
+                                : edgernn_gate_q15(a[1], m[1], gs, q[1], sig);
+        const int32_t gg = fast ? edgernn_gate_q15_s2(a[2], m[2], gs, q[2], tanh_table)
+                                : edgernn_gate_q15(a[2], m[2], gs, q[2], tanh_table);
+        const int32_t go = fast ? edgernn_gate_q15_s2(a[3], m[3], gs, q[3], sig)
+                                : edgernn_gate_q15(a[3], m[3], gs, q[3], sig);
         const int32_t c = edgernn_sat16(             /* |products| <= 2^30: 32 bits */
             edgernn_rshift_round32(gf * cell[j], 15) + edgernn_rshift_round32(gi * gg, 30 - k));
         const int32_t c12 = (down > 0) ? edgernn_rshift_round32(c, down)
                                        : edgernn_sat16(c * (1 << up));
-        const int32_t t = edgernn_lut_q15(edgernn_tanh_table_s16, c12);
-        const int32_t h_new = edgernn_sat8(edgernn_requantize(go * t, multiplier, shift) + zp);
+        const int32_t t = edgernn_lut_q15(tanh_table, c12);
+        const int32_t v = fast ? edgernn_requantize_s2(go * t, multiplier, shift)
+                               : edgernn_requantize(go * t, multiplier, shift);
+        const int32_t h_new = edgernn_sat8(v + zp);
         cell[j] = (int16_t)c;
         h_out[j] = (int8_t)h_new;
         h16[j] = (int16_t)h_new;
+    }
+}
+
+void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
+                          const int16_t *xq, int32_t *scratch)
+{
+    edgernn_matvec_s8(params->h.w, state->h16, params->h.bias, 4 * params->units, params->units,
+                      scratch);
+    if (params->h.shift[0] >= 2 && params->output_shift >= 2) {
+        lstm_units(params, state, xq, scratch, 1);
+    } else {
+        lstm_units(params, state, xq, scratch, 0);
     }
 }

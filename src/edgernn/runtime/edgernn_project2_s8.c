@@ -16,18 +16,26 @@ void edgernn_project2_s8(const edgernn_projection_params *proj, const int16_t *v
 {
     const size_t row_bytes = (size_t)(2 * ((cols + 1) / 2));
     int32_t *const acc1 = acc + EDGERNN_S8_ACC_WORDS(rows);
+    const int32_t shift = proj->shift[0]; /* one shift per matrix (edgernn/quant) */
     int32_t r0;
     for (r0 = 0; r0 < rows; r0 += EDGERNN_S8_CHUNK_ROWS) {
         const int32_t n = (rows - r0 < EDGERNN_S8_CHUNK_ROWS) ? rows - r0
                                                               : EDGERNN_S8_CHUNK_ROWS;
         const int32_t *const m = proj->multiplier + r0;
-        const int8_t *const s = proj->shift + r0;
         int32_t r;
         edgernn_matmul2_s8(proj->w + (size_t)r0 * row_bytes, vec2,
                            proj->bias != NULL ? proj->bias + r0 : NULL, n, cols, acc, acc1);
-        for (r = 0; r < n; ++r) {
-            out0[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize(acc[r], m[r], s[r]));
-            out1[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize(acc1[r], m[r], s[r]));
+        if (shift >= 2) {
+            for (r = 0; r < n; ++r) {
+                out0[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize_s2(acc[r], m[r], shift));
+                out1[r0 + r] =
+                    (int16_t)edgernn_sat16(edgernn_requantize_s2(acc1[r], m[r], shift));
+            }
+        } else {
+            for (r = 0; r < n; ++r) {
+                out0[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize(acc[r], m[r], shift));
+                out1[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize(acc1[r], m[r], shift));
+            }
         }
     }
 }

@@ -11,27 +11,44 @@
 
 #include "edgernn_fixed_point.h"
 
-void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
-                         const int16_t *xq, int32_t *scratch)
+/* The loop over units; fast: the gate and output shifts are both >= 2 (no per-value branch).
+ * Always inlined with a constant `fast`, so each caller branch gets its own loop. */
+static EDGERNN_ALWAYS_INLINE void rnn_units(const edgernn_rnn_params_q *params,
+                                            edgernn_rnn_state_s8 *state, const int16_t *xq,
+                                            const int32_t *acc, const int32_t fast)
 {
     const int32_t units = params->units;
-    int32_t *const acc = scratch;
     const int32_t *const multipliers = params->h.multiplier;
-    const int8_t *const shifts = params->h.shift;
+    const int32_t gate_shift = params->h.shift[0]; /* one shift per matrix (edgernn/quant) */
     const int32_t multiplier = params->output_multiplier;
     const int32_t shift = params->output_shift;
     const int32_t zp = params->h_zero_point;
     int8_t *const h_out = state->h;
+    int16_t *const h16 = state->h16;
     int32_t j;
 
-    int16_t *const h16 = state->h16;
-
-    edgernn_matvec_s8(params->h.w, h16, params->h.bias, units, units, acc);
     for (j = 0; j < units; ++j) {
-        const int32_t y = edgernn_gate_q15(acc[j], multipliers[j], shifts[j], xq[j],
-                                           edgernn_tanh_table_s16);
-        const int32_t h_new = edgernn_sat8(edgernn_requantize(y, multiplier, shift) + zp);
+        const int32_t y =
+            fast ? edgernn_gate_q15_s2(acc[j], multipliers[j], gate_shift, xq[j],
+                                       edgernn_tanh_table_s16)
+                 : edgernn_gate_q15(acc[j], multipliers[j], gate_shift, xq[j],
+                                    edgernn_tanh_table_s16);
+        const int32_t v = fast ? edgernn_requantize_s2(y, multiplier, shift)
+                               : edgernn_requantize(y, multiplier, shift);
+        const int32_t h_new = edgernn_sat8(v + zp);
         h_out[j] = (int8_t)h_new;
         h16[j] = (int16_t)h_new;
+    }
+}
+
+void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
+                         const int16_t *xq, int32_t *scratch)
+{
+    const int32_t units = params->units;
+    edgernn_matvec_s8(params->h.w, state->h16, params->h.bias, units, units, scratch);
+    if (params->h.shift[0] >= 2 && params->output_shift >= 2) {
+        rnn_units(params, state, xq, scratch, 1);
+    } else {
+        rnn_units(params, state, xq, scratch, 0);
     }
 }
