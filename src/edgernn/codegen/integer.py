@@ -254,9 +254,9 @@ def _scratch(kind: str, flavour: IntegerFlavour):
             return u + words(u)  # dense
         xw = words(n_in)
         if kind == "rnn":
-            return u + xw + 2 * words(u)
+            return u + xw + words(u)
         if kind == "lstm":
-            return 4 * u + xw + words(u) + words(4 * u)
+            return 4 * u + xw + words(4 * u)
         if kind == "gru":
             return 3 * u + xw + words(u) + 2 * words(3 * u)
         return u + xw  # dense
@@ -283,7 +283,7 @@ def _steps(kind: str, flavour: IntegerFlavour) -> dict[str, Any]:
         if kind == "dense":
             return max(2 * u + 2 * words(n_in), u + words(n_in))
         rows = gates[kind] * u
-        first = max(rows + words(u), 2 * min(rows, S8_CHUNK_ROWS))
+        first = max(rows, 2 * min(rows, S8_CHUNK_ROWS))
         cells = first + 2 * words(n_in) + 2 * words(rows)
         return max(cells, _scratch("gru", flavour)(node)) if kind == "gru" else cells
 

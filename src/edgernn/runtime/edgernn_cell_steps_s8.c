@@ -4,8 +4,8 @@
  * (edgernn_widen2_s8 + edgernn_project2_s8: each weight word serves both steps), then the
  * layer's cell per step, its int8 output h copied to outputs + t * units. An odd count ends with
  * one step through edgernn_project_s8. The same integers as `count` single steps.
- * Scratch: EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows, units) words:
- *   the cell's (or project2's sums, whichever is larger) | the input pair as int16 | xq0 | xq1.
+ * Scratch: EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows) words:
+ *   the cell's sums (or project2's, whichever is larger) | the input pair as int16 | xq0 | xq1.
  */
 #include "edgernn_functions_int.h"
 
@@ -19,7 +19,7 @@ void edgernn_cell_steps_s8(edgernn_cell_s8_fn cell, const void *params, void *st
     const int32_t n_in = shape->input_size;
     const int32_t rows = shape->rows;
     const int32_t units = shape->units;
-    const int32_t first = EDGERNN_STEPS_S8_FIRST_WORDS(rows, units);
+    const int32_t first = EDGERNN_STEPS_S8_FIRST_WORDS(rows);
     int16_t *const x2 = (int16_t *)(void *)(scratch + first);
     int16_t *const xq0 = (int16_t *)(void *)(scratch + first + 2 * EDGERNN_I16_WORDS(n_in));
     int16_t *const xq1 = xq0 + 2 * EDGERNN_I16_WORDS(rows);

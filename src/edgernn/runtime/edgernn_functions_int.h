@@ -125,7 +125,7 @@ typedef struct {
 } edgernn_cell_steps_s8_shape;
 
 /** `count` steps of a recurrent layer, the input parts two at a time; scratch:
- * EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows, units) words. */
+ * EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows) words. */
 void edgernn_cell_steps_s8(edgernn_cell_s8_fn cell, const void *params, void *state,
                            const edgernn_cell_steps_s8_shape *shape, const int8_t *inputs,
                            int32_t count, int8_t *outputs, int32_t *scratch);
@@ -158,7 +158,7 @@ void edgernn_dense_w8f32(const edgernn_dense_params_w8f32 *params, const float *
 void edgernn_rnn_step_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
                          const int8_t *input, int32_t *scratch);
 /** The recurrent half of a step given the input part xq (Q3.12, as the step kernel
- * projects it); scratch: the gate rows' int32 sums and h as int16. */
+ * projects it); scratch: the gate rows' int32 sums (one word per row). */
 void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s8 *state,
                          const int16_t *xq, int32_t *scratch);
 /** `count` steps (inputs and outputs step-major), the input parts two steps at a time;
@@ -174,7 +174,7 @@ void edgernn_rnn_step_w8f32(const edgernn_rnn_params_w8f32 *params, edgernn_rnn_
 void edgernn_lstm_step_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
                           const int8_t *input, int32_t *scratch);
 /** The recurrent half of a step given the input part xq (Q3.12, as the step kernel
- * projects it); scratch: the gate rows' int32 sums and h as int16. */
+ * projects it); scratch: the gate rows' int32 sums (one word per row). */
 void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_state_s8 *state,
                          const int16_t *xq, int32_t *scratch);
 /** `count` steps (inputs and outputs step-major), the input parts two steps at a time;
@@ -196,7 +196,7 @@ void edgernn_lstmp_step_s16(const edgernn_lstmp_params_q *params, edgernn_lstm_s
 void edgernn_gru_step_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
                          const int8_t *input, int32_t *scratch);
 /** The recurrent half of a step given the input part xq (Q3.12, as the step kernel
- * projects it); scratch: the gate rows' int32 sums and h as int16. */
+ * projects it); scratch: the gate rows' int32 sums (one word per row). */
 void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s8 *state,
                          const int16_t *xq, int32_t *scratch);
 /** `count` steps (inputs and outputs step-major), the input parts two steps at a time;

@@ -9,7 +9,7 @@
  *                       output_shift) + zp)
  * The recurrent sums of all 3 units rows come first, then one loop per unit.
  * The sums read the int16 state h16; the loop writes h16 and the int8 output h.
- * Scratch: 3 units + EDGERNN_I16_WORDS(units) words (acc: 3 units int32; the rest is spare).
+ * Scratch: 3 units words, the int32 sums of the gate rows.
  */
 #include "edgernn_functions_int.h"
 

@@ -12,7 +12,7 @@
  * unit by unit: z_0, r_0, n_0, z_1, ...; edgernn/codegen/integer.py), then
  * edgernn_gru_cell_s8 does the rest.
  * Scratch: EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) words; reset_after:
- *   the cell's (3 units int32 | h as int16) | x as int16 | xq (3 units int16, the input part);
+ *   the cell's sums (3 units int32) | x as int16 | xq (3 units int16, the input part);
  * reset before: acc (EDGERNN_S8_ACC_WORDS(3 units) words) | x as int16 | r h as int16 |
  *   xs (3 units int16; z, r in Q0.15) | hs (3 units int16; for an even units count only hs_n).
  */
@@ -26,7 +26,7 @@ static void gru_step_reset_after(const edgernn_gru_params_q *params, edgernn_gru
 {
     const int32_t units = params->units;
     const int32_t n_in = params->input_size;
-    const int32_t cell_words = 3 * units + EDGERNN_I16_WORDS(units);
+    const int32_t cell_words = 3 * units; /* the cell's sums */
     int16_t *const x = (int16_t *)(void *)(scratch + cell_words);
     int16_t *const xq = (int16_t *)(void *)(scratch + cell_words + EDGERNN_I16_WORDS(n_in));
 

@@ -9,7 +9,7 @@
  * values back to memory. The gate rows are stored unit by unit (i_0, f_0, g_0, o_0, i_1, ...;
  * edgernn/codegen/integer.py) so that loop walks one pointer per array.
  * The sums read the int16 state h16; the loop writes h16 and the int8 output h.
- * Scratch: 4 units + EDGERNN_I16_WORDS(units) words (acc: 4 units int32; the rest is spare).
+ * Scratch: 4 units words, the int32 sums of the gate rows.
  */
 #include "edgernn_functions_int.h"
 

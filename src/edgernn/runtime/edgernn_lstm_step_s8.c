@@ -2,7 +2,7 @@
  * edgernn_lstm_step_s8.c - one LSTM step, int8 (docs/quantization.md, "LSTM"): the input part of
  * the gates projected into Q3.12 (edgernn_project_s8), then edgernn_lstm_cell_s8.
  * Scratch: EDGERNN_LSTM_STEP_S8_BUFFER_SIZE(input_size, units) words:
- *   the cell's (4 units int32 | h as int16) | x as int16 | xq (4 units int16).
+ *   the cell's sums (4 units int32) | x as int16 | xq (4 units int16).
  */
 #include "edgernn_functions_int.h"
 
@@ -11,7 +11,7 @@ void edgernn_lstm_step_s8(const edgernn_lstm_params_q *params, edgernn_lstm_stat
 {
     const int32_t units = params->units;
     const int32_t n_in = params->input_size;
-    const int32_t cell_words = 4 * units + EDGERNN_I16_WORDS(units);
+    const int32_t cell_words = 4 * units; /* the cell's sums */
     int16_t *const x = (int16_t *)(void *)(scratch + cell_words);
     int16_t *const xq = (int16_t *)(void *)(scratch + cell_words + EDGERNN_I16_WORDS(n_in));
 

@@ -198,16 +198,6 @@ __asm__(
     "  .endif\n"
     "  .size edgernn_matmul2_s8_dsp4, . - edgernn_matmul2_s8_dsp4\n");
 
-static inline int32_t bias_at(const int32_t *bias, int32_t r)
-{
-    return (bias != NULL) ? bias[r] : 0;
-}
-
-/* The odd row of a pair from its packed sums: (s1 - s2) >> 8, computed modulo 2^32. */
-static inline int32_t odd_row(int32_t s1, int32_t s2)
-{
-    return (int32_t)((uint32_t)s1 - (uint32_t)s2) >> 8;
-}
 
 void edgernn_matmul2_s8(const int8_t *mat, const int16_t *vec2, const int32_t *bias,
                         int32_t rows, int32_t cols, int32_t *out0, int32_t *out1)
@@ -230,8 +220,8 @@ void edgernn_matmul2_s8(const int8_t *mat, const int16_t *vec2, const int32_t *b
         int32_t sums0[4], sums1[4], i;
         edgernn_matmul2_s8_dsp4(w, vec2, NULL, sums0, sums1, 1, pairs);
         for (i = 0; i < 3; ++i) {
-            out0[r + i] = sums0[i] + bias_at(bias, r + i);
-            out1[r + i] = sums1[i] + bias_at(bias, r + i);
+            out0[r + i] = sums0[i] + edgernn_bias_at(bias, r + i, rows);
+            out1[r + i] = sums1[i] + edgernn_bias_at(bias, r + i, rows);
         }
     } else if (r < padded_rows) { /* a last block of one row pair */
         int32_t s1a = 0, s2a = 0, s1b = 0, s2b = 0;
@@ -252,11 +242,12 @@ void edgernn_matmul2_s8(const int8_t *mat, const int16_t *vec2, const int32_t *b
                 : [xp] "r"(vec2 + 4 * k), [wp] "r"(w + 4 * k)
                 : "memory");
         }
-        out0[r] = s2a + bias_at(bias, r);
-        out1[r] = s2b + bias_at(bias, r);
+        out0[r] = s2a + edgernn_bias_at(bias, r, rows);
+        out1[r] = s2b + edgernn_bias_at(bias, r, rows);
         if (r + 1 < rows) {
-            out0[r + 1] = odd_row(s1a, s2a) + bias_at(bias, r + 1);
-            out1[r + 1] = odd_row(s1b, s2b) + bias_at(bias, r + 1);
+            const int32_t b = edgernn_bias_at(bias, r + 1, rows);
+            out0[r + 1] = edgernn_pair_odd_row(s1a, s2a) + b;
+            out1[r + 1] = edgernn_pair_odd_row(s1b, s2b) + b;
         }
     }
 }

@@ -108,16 +108,6 @@
         }                                                                                  \
     } while (0)
 
-/* The odd row of a pair from its packed sums: (s1 - s2) >> 8, computed modulo 2^32. */
-static inline int32_t odd_row(int32_t s1, int32_t s2)
-{
-    return (int32_t)((uint32_t)s1 - (uint32_t)s2) >> 8;
-}
-
-static inline int32_t bias_at(const int32_t *bias, int32_t r, int32_t rows)
-{
-    return (bias != NULL && r < rows) ? bias[r] : 0;
-}
 
 /*
  * edgernn_matvec_s8_dsp4(w, vec, bias, out, blocks, pairs): `blocks` full four-row blocks of at
@@ -262,15 +252,17 @@ void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bia
         if (r + 4 <= padded_rows) { /* a last block of three rows (and a zero row) */
             int32_t sums[4];
             edgernn_matvec_s8_dsp4(w, vec, NULL, sums, 1, pairs);
-            out[r] = sums[0] + bias_at(bias, r, rows);
-            out[r + 1] = sums[1] + bias_at(bias, r + 1, rows);
-            out[r + 2] = sums[2] + bias_at(bias, r + 2, rows);
+            out[r] = sums[0] + edgernn_bias_at(bias, r, rows);
+            out[r + 1] = sums[1] + edgernn_bias_at(bias, r + 1, rows);
+            out[r + 2] = sums[2] + edgernn_bias_at(bias, r + 2, rows);
             r += 4;
         }
     } else { /* long rows: the block in column chunks, unpacked after each */
         for (; r + 4 <= padded_rows; r += 4) {
-            int32_t even0 = bias_at(bias, r, rows), even1 = bias_at(bias, r + 2, rows);
-            int32_t odd0 = bias_at(bias, r + 1, rows), odd1 = bias_at(bias, r + 3, rows);
+            int32_t even0 = edgernn_bias_at(bias, r, rows);
+            int32_t even1 = edgernn_bias_at(bias, r + 2, rows);
+            int32_t odd0 = edgernn_bias_at(bias, r + 1, rows);
+            int32_t odd1 = edgernn_bias_at(bias, r + 3, rows);
             int32_t done;
             for (done = 0; done < pairs; done += EDGERNN_MATVEC_S8_CHUNK / 2) {
                 const int32_t n = (pairs - done < EDGERNN_MATVEC_S8_CHUNK / 2)
@@ -278,9 +270,9 @@ void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bia
                 int32_t s1a = even0, s2a = even0, s1b = even1, s2b = even1;
                 EDGERNN_S8_BLOCK4(w + 8 * done, vec + 2 * done, n);
                 even0 = s2a;
-                odd0 += odd_row(s1a, s2a);
+                odd0 += edgernn_pair_odd_row(s1a, s2a);
                 even1 = s2b;
-                odd1 += odd_row(s1b, s2b);
+                odd1 += edgernn_pair_odd_row(s1b, s2b);
             }
             out[r] = even0;
             out[r + 1] = odd0;
@@ -292,7 +284,8 @@ void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bia
         }
     }
     if (r < padded_rows) { /* a last block of one row pair */
-        int32_t even = bias_at(bias, r, rows), odd = bias_at(bias, r + 1, rows);
+        int32_t even = edgernn_bias_at(bias, r, rows);
+        int32_t odd = edgernn_bias_at(bias, r + 1, rows);
         int32_t done;
         for (done = 0; done < pairs; done += EDGERNN_MATVEC_S8_CHUNK / 2) {
             const int32_t n = (pairs - done < EDGERNN_MATVEC_S8_CHUNK / 2)
@@ -312,7 +305,7 @@ void edgernn_matvec_s8(const int8_t *mat, const int16_t *vec, const int32_t *bia
                     : "memory");
             }
             even = s2;
-            odd += odd_row(s1, s2);
+            odd += edgernn_pair_odd_row(s1, s2);
         }
         out[r] = even;
         if (r + 1 < rows) {

@@ -57,9 +57,7 @@ typedef struct {
 } edgernn_sru_state_f32;
 
 /** Rows of an SRU's input side: x~, f, r and, when the sizes differ, the highway W_hw x. */
-#ifndef EDGERNN_SRU_ROWS
 #define EDGERNN_SRU_ROWS(input_size, units) (((input_size) == (units) ? 3 : 4) * (units))
-#endif
 
 /** Scratch floats of edgernn_qrnn_step_f32 and edgernn_qrnn_window_f32: the taps of the window. */
 #define EDGERNN_QRNN_F32_BUFFER_SIZE(input_size, units, taps, window) \

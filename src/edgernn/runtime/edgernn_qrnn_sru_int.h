@@ -13,6 +13,7 @@
 #define EDGERNN_QRNN_SRU_INT_H
 
 #include "edgernn_functions_int.h"
+#include "edgernn_qrnn_sru.h" /* EDGERNN_SRU_ROWS */
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,11 +40,6 @@ typedef struct {
     int16_t *x;
     int16_t *proj;
 } edgernn_qrnn_state_s8;
-
-/** Rows of an SRU's input side: x~, f, r and, when the sizes differ, the highway W_hw x. */
-#ifndef EDGERNN_SRU_ROWS
-#define EDGERNN_SRU_ROWS(input_size, units) (((input_size) == (units) ? 3 : 4) * (units))
-#endif
 
 /**
  * int8 SRU: x projects the input (zp folded in the bias) to Q3.12, EDGERNN_SRU_ROWS rows (the

@@ -5,7 +5,7 @@
  *   h = sat8(requantize(y, output_multiplier, output_shift) + zp_h).
  * The recurrent sums of all units come first (from the int16 state h16, so the state is
  * updated in place), then one loop per unit writes h16 and the int8 output h.
- * Scratch: units + EDGERNN_I16_WORDS(units) words (acc: units int32; the rest is spare).
+ * Scratch: units words, the int32 sums of the gate rows.
  */
 #include "edgernn_functions_int.h"
 

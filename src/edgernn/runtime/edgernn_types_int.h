@@ -52,6 +52,22 @@ static inline edgernn_projection_params edgernn_projection_rows_s8(
     return sub;
 }
 
+/**
+ * The odd row of a row pair of the int8 pair layout from its packed sums (edgernn_matvec_s8.c):
+ * s1 = sum SMLAD(word, x) = 256 * odd + even and s2 = sum SMLAD(SXTB16(word), x) = even, so
+ * odd = (s1 - s2) >> 8, computed modulo 2^32 (exact while |odd| < 2^23).
+ */
+static inline int32_t edgernn_pair_odd_row(int32_t s1, int32_t s2)
+{
+    return (int32_t)((uint32_t)s1 - (uint32_t)s2) >> 8;
+}
+
+/** bias[r] for r < rows (a padding row of the pair layout gets 0), 0 without a bias. */
+static inline int32_t edgernn_bias_at(const int32_t *bias, int32_t r, int32_t rows)
+{
+    return (bias != 0 && r < rows) ? bias[r] : 0;
+}
+
 /** Embedding: int8 table (vocabulary, dim); it is the output activation. */
 typedef struct {
     int32_t vocabulary;
@@ -207,10 +223,9 @@ typedef struct {
     ((rows) < EDGERNN_S8_CHUNK_ROWS ? (rows) : EDGERNN_S8_CHUNK_ROWS)
 
 #define EDGERNN_RNN_STEP_S8_BUFFER_SIZE(input_size, units) \
-    ((units) + EDGERNN_I16_WORDS(input_size) + 2 * EDGERNN_I16_WORDS(units))
+    ((units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units))
 #define EDGERNN_LSTM_STEP_S8_BUFFER_SIZE(input_size, units) \
-    (4 * (units) + EDGERNN_I16_WORDS(input_size) + \
-     EDGERNN_I16_WORDS(units) + EDGERNN_I16_WORDS(4 * (units)))
+    (4 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(4 * (units)))
 #define EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units) \
     (3 * (units) + EDGERNN_I16_WORDS(input_size) + EDGERNN_I16_WORDS(units) + \
      2 * EDGERNN_I16_WORDS(3 * (units)))
@@ -219,22 +234,22 @@ typedef struct {
 
 /*
  * Scratch of the *_steps_s8 kernels (whole-sequence calls, two steps at a time). First words:
- * the cell's sums and h as int16, or edgernn_project2_s8's sums, whichever is larger; then the
- * pair of inputs as interleaved int16, then the input parts of both steps.
+ * the cell's int32 sums (one per gate row) or edgernn_project2_s8's, whichever is larger; then
+ * the pair of inputs as interleaved int16, then the input parts of both steps.
  */
 #define EDGERNN_MAX_WORDS(a, b) ((a) > (b) ? (a) : (b))
-#define EDGERNN_STEPS_S8_FIRST_WORDS(rows, units) \
-    EDGERNN_MAX_WORDS((rows) + EDGERNN_I16_WORDS(units), 2 * EDGERNN_S8_ACC_WORDS(rows))
-#define EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows, units) \
-    (EDGERNN_STEPS_S8_FIRST_WORDS(rows, units) + 2 * EDGERNN_I16_WORDS(input_size) + \
+#define EDGERNN_STEPS_S8_FIRST_WORDS(rows) \
+    EDGERNN_MAX_WORDS((rows), 2 * EDGERNN_S8_ACC_WORDS(rows))
+#define EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, rows) \
+    (EDGERNN_STEPS_S8_FIRST_WORDS(rows) + 2 * EDGERNN_I16_WORDS(input_size) + \
      2 * EDGERNN_I16_WORDS(rows))
 #define EDGERNN_RNN_STEPS_S8_BUFFER_SIZE(input_size, units) \
-    EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, units, units)
+    EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, units)
 #define EDGERNN_LSTM_STEPS_S8_BUFFER_SIZE(input_size, units) \
-    EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, 4 * (units), units)
+    EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, 4 * (units))
 /* a GRU with the reset gate before W_h runs edgernn_gru_step_s8 step by step */
 #define EDGERNN_GRU_STEPS_S8_BUFFER_SIZE(input_size, units) \
-    EDGERNN_MAX_WORDS(EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, 3 * (units), units), \
+    EDGERNN_MAX_WORDS(EDGERNN_CELL_STEPS_S8_BUFFER_SIZE(input_size, 3 * (units)), \
                       EDGERNN_GRU_STEP_S8_BUFFER_SIZE(input_size, units))
 #define EDGERNN_DENSE_STEPS_S8_BUFFER_SIZE(input_size, units) \
     EDGERNN_MAX_WORDS(2 * (units) + 2 * EDGERNN_I16_WORDS(input_size), \
