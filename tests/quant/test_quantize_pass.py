@@ -122,3 +122,14 @@ def test_validator_names_the_broken_invariant() -> None:
     qgraph.nodes[0].weights["w_x"].data = qgraph.nodes[0].w("w_x").astype(np.float32)
     with pytest.raises(QuantizationError, match="expected int8"):
         validate_quantized(qgraph)
+
+
+def test_int8_codegen_refuses_a_matrix_without_one_shift() -> None:
+    """The int8 kernels load a matrix's shift once: generation names a matrix that breaks it."""
+    from edgernn.codegen import render_c
+    from edgernn.errors import BuildError
+
+    qgraph = copy.deepcopy(quantized("gru", "int8"))
+    qgraph.nodes[0].weights["w_h"].annotations["shift"][3] += 1
+    with pytest.raises(BuildError, match="projection h: the int8 kernels need one shift"):
+        render_c(qgraph, "int8")
