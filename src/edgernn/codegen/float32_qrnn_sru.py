@@ -25,7 +25,9 @@ def proj_rows(node: Node) -> int:
     return sru_rows(node.attrs, node.input_size) if node.kind == "sru" else 3 * _units(node)
 
 
-def _state(node: Node) -> dict[str, int]:
+def state_sizes(node: Node) -> dict[str, int]:
+    """State buffers of a qrnn/sru layer in every variant: h, c, the QRNN's input history and,
+    with a window, the precomputed input side of the window's steps."""
     u = _units(node)
     state = {"h": u, "c": u}
     if node.kind == "qrnn" and qrnn_taps(node.attrs) > 1:
@@ -59,7 +61,7 @@ register_emitter(
         kind="qrnn",
         template="float32/qrnn.c.j2",
         functions=("edgernn_qrnn_step_f32", "edgernn_qrnn_window_f32"),
-        state=_state,
+        state=state_sizes,
         scratch=_qrnn_scratch,
         scratch_macro=lambda node: (
             f"EDGERNN_QRNN_F32_BUFFER_SIZE({node.input_size}, {_units(node)}, "
@@ -74,7 +76,7 @@ register_emitter(
         kind="sru",
         template="float32/sru.c.j2",
         functions=("edgernn_sru_step_f32", "edgernn_sru_window_f32"),
-        state=_state,
+        state=state_sizes,
         scratch=proj_rows,
         scratch_macro=lambda node: (
             f"EDGERNN_SRU_F32_BUFFER_SIZE({node.input_size}, {_units(node)})"),

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from edgernn.codegen.float32_qrnn_sru import proj_rows, window_context
-from edgernn.codegen.integer import FLAVOURS, _projection_arrays
+from edgernn.codegen.float32_qrnn_sru import proj_rows, state_sizes, window_context
+from edgernn.codegen.integer import FLAVOURS, S8_CHUNK_ROWS, _projection_arrays
 from edgernn.codegen.registry import CArray, LayerEmitter, register_emitter
 from edgernn.ir.graph import Node
-from edgernn.ir.kinds_qrnn_sru import layer_window, qrnn_history, qrnn_taps
+from edgernn.ir.kinds_qrnn_sru import layer_window, qrnn_taps
 from edgernn.quant.lower import lower_node
 
 _FLAVOUR = FLAVOURS["int8"]
@@ -26,23 +26,11 @@ def _words(n: int) -> int:
 
 
 def _acc(rows: int) -> int:  # EDGERNN_S8_ACC_WORDS
-    from edgernn.codegen.integer import S8_CHUNK_ROWS
-
     return min(rows, S8_CHUNK_ROWS)
 
 
 def _units(node: Node) -> int:
     return int(node.attrs["units"])
-
-
-def _state(node: Node) -> dict[str, int]:
-    u = _units(node)
-    state = {"h": u, "c": u}
-    if node.kind == "qrnn" and qrnn_taps(node.attrs) > 1:
-        state["x"] = qrnn_history(node.attrs, node.input_size)
-    if layer_window(node.attrs) > 1:
-        state["proj"] = layer_window(node.attrs) * proj_rows(node)
-    return state
 
 
 def _arrays(node: Node) -> list[CArray]:
@@ -84,7 +72,7 @@ def _sru_scratch(node: Node) -> int:  # EDGERNN_SRU_S8_BUFFER_SIZE
 register_emitter("int8", LayerEmitter(
     kind="qrnn", template="integer/qrnn.c.j2",
     functions=("edgernn_qrnn_step_s8", "edgernn_qrnn_window_s8"),
-    state=_state, scratch=_qrnn_scratch,
+    state=state_sizes, scratch=_qrnn_scratch,
     scratch_macro=lambda node: (
         f"EDGERNN_QRNN_S8_BUFFER_SIZE({node.input_size}, {_units(node)}, "
         f"{qrnn_taps(node.attrs)}, {layer_window(node.attrs)})"),
@@ -94,7 +82,7 @@ register_emitter("int8", LayerEmitter(
 register_emitter("int8", LayerEmitter(
     kind="sru", template="integer/sru.c.j2",
     functions=("edgernn_sru_step_s8", "edgernn_sru_window_s8"),
-    state=_state,
+    state=state_sizes,
     scratch=_sru_scratch,
     scratch_macro=lambda node: (
         f"EDGERNN_SRU_S8_BUFFER_SIZE({node.input_size}, {_units(node)}, "
