@@ -175,6 +175,7 @@ def _custom_arrays(prefix: str, arrays: list[CArray]) -> list[dict[str, Any]]:
             "shape": array.note,
             "lines": _array_lines(data) if is_float else _int_array_lines(data, array.ctype),
             "bytes": int(data.size) * _ctype_bytes(array.ctype),
+            "align": array.align,
         })
     return out
 

@@ -89,16 +89,24 @@ def _units(node: Node) -> int:
     return int(node.attrs["units"])
 
 
+#: Alignment of the int8 weight matrices: one STM32L4+ flash cache line (32 bytes), so the
+#: kernels' 16-byte weight batches never straddle a line and each line's second 8-byte flash
+#: word is loaded last in its batch, when the critical-word-first fill has delivered it.
+MATRIX_ALIGN = 32
+
+
 def _projection_arrays(name: str, proj: Projection, rows: Rows, variant: str) -> list[CArray]:
     w = proj.w[rows]
     shape = f"{w.shape[0]}x{w.shape[1]}"
     if variant == "int8":
         arrays = [CArray(f"{name}_w", "int8_t", to_pair_layout(w),
-                         f"{shape} int8, row-pair layout (rows and columns padded to even)")]
+                         f"{shape} int8, row-pair layout (rows and columns padded to even)",
+                         align=MATRIX_ALIGN)]
     else:
         block_rows = BLOCK_ROWS[variant]
         arrays = [CArray(f"{name}_w", "int8_t", to_dsp_layout(w, block_rows),
-                         f"{shape} int8, DSP layout ({block_rows}-row blocks)")]
+                         f"{shape} int8, DSP layout ({block_rows}-row blocks)",
+                         align=MATRIX_ALIGN)]
     bias = proj.bias[rows]
     if np.any(bias != 0):
         arrays.append(CArray(f"{name}_bias", "int32_t", bias, f"{w.shape[0]} int32, zero point "

@@ -77,12 +77,16 @@ class CArray:
         ctype: C element type (``int8_t``, ``int32_t``, ``float``...).
         data: the values, written in C order.
         note: the comment above the array (shape, layout).
+        align: byte alignment of the array: 4, or 32 (one STM32L4+ flash cache line) for an
+            integer matrix the kernels stream, so each line holds whole weight batches and
+            the line fills' critical-word-first order meets the kernels' load order.
     """
 
     suffix: str
     ctype: str
     data: Any
     note: str = ""
+    align: int = 4
 
 
 @dataclass

@@ -34,8 +34,18 @@ void edgernn_dense_output_s8(const edgernn_dense_params_q *params, int32_t *acc,
         }
         return;
     }
-    for (j = 0; j < units; ++j) {
-        acc[j] = edgernn_requantize(acc[j], w->multiplier[j], w->shift[j]);
+    {
+        const int32_t *const multipliers = w->multiplier;
+        const int32_t shift = w->shift[0]; /* one shift per matrix (edgernn/quant) */
+        if (shift >= 2) {
+            for (j = 0; j < units; ++j) {
+                acc[j] = edgernn_requantize_s2(acc[j], multipliers[j], shift);
+            }
+        } else {
+            for (j = 0; j < units; ++j) {
+                acc[j] = edgernn_requantize(acc[j], multipliers[j], shift);
+            }
+        }
     }
     switch (params->activation) {
     case EDGERNN_ACT_SOFTMAX:

@@ -35,10 +35,10 @@
 /* One batch: two column pairs of a four-row block (16 MACs). w0/w1: column pair 0, row pairs
  * 0/1; w2/w3: column pair 1. The raw word accumulates into s1*, its SXTB16 into s2*. */
 #define EDGERNN_S8_BATCH                                    \
-    "ldr   %[x0], [%[xp]], #8\n\t"                          \
-    "ldr   %[x1], [%[xp], #-4]\n\t"                         \
     "ldr   %[w0], [%[wp]], #16\n\t"                         \
     "ldr   %[w1], [%[wp], #-12]\n\t"                        \
+    "ldr   %[x0], [%[xp]], #8\n\t"                          \
+    "ldr   %[x1], [%[xp], #-4]\n\t"                         \
     "ldr   %[w2], [%[wp], #-8]\n\t"                         \
     "ldr   %[w3], [%[wp], #-4]\n\t"                         \
     "smlad %[s1a], %[w0], %[x0], %[s1a]\n\t"                \
@@ -115,16 +115,17 @@
  * Thumb-2 assembly so that nothing spills: per block about 45 cycles besides the MACs.
  * Registers: r0 weights, r1 input, r2 input end, r3/r4 s1/s2 of rows 0-1, r5/r6 of rows 2-3,
  * r7/r8 input pairs, r9-r12 weight words, lr block counter. Stack: [0] vec, [4] bias, [8] out,
- * [12] loop entry (Duff's device: batches % 4), [16] pairs odd.
+ * [12] loop entry (Duff's device: batches % 4), [16] pairs odd, [20] [24] the block's odd-row
+ * biases (0 without bias).
  */
 void edgernn_matvec_s8_dsp4(const int8_t *w, const int16_t *vec, const int32_t *bias,
                             int32_t *out, int32_t blocks, int32_t pairs);
 
 #define EDGERNN_S8_ASM_BATCH                \
-    "ldr.w  r7, [r1], #8\n\t"               \
-    "ldr.w  r8, [r1, #-4]\n\t"              \
     "ldr.w  r9, [r0], #16\n\t"              \
     "ldr.w  r10, [r0, #-12]\n\t"            \
+    "ldr.w  r7, [r1], #8\n\t"               \
+    "ldr.w  r8, [r1, #-4]\n\t"              \
     "ldr.w  r11, [r0, #-8]\n\t"             \
     "ldr.w  r12, [r0, #-4]\n\t"             \
     "smlad  r3, r9, r7, r3\n\t"             \
@@ -150,12 +151,15 @@ __asm__(
     "  .thumb_func\n"
     "edgernn_matvec_s8_dsp4:\n\t"
     "push   {r4-r11, lr}\n\t"
-    "sub    sp, sp, #24\n\t"
+    "sub    sp, sp, #32\n\t"
     "str    r1, [sp, #0]\n\t"
     "str    r2, [sp, #4]\n\t"
     "str    r3, [sp, #8]\n\t"
-    "ldr    lr, [sp, #60]\n\t"          /* blocks */
-    "ldr    r7, [sp, #64]\n\t"          /* pairs */
+    "movs   r4, #0\n\t"                 /* odd-row biases of a bias-less product */
+    "movs   r5, #0\n\t"
+    "strd   r4, r5, [sp, #20]\n\t"
+    "ldr    lr, [sp, #68]\n\t"          /* blocks */
+    "ldr    r7, [sp, #72]\n\t"          /* pairs */
     "and    r8, r7, #1\n\t"
     "str    r8, [sp, #16]\n\t"
     "lsrs   r7, r7, #1\n\t"             /* batches of two column pairs */
@@ -181,6 +185,7 @@ __asm__(
     "beq    .Ls8_nobias\n\t"
     "ldm    r7!, {r3, r4, r5, r6}\n\t"  /* b0..b3; b1, b3 are added after the sums */
     "str    r7, [sp, #4]\n\t"
+    "strd   r4, r6, [sp, #20]\n\t"      /* b1, b3 kept in SRAM: a flash re-read would miss */
     "mov    r4, r3\n\t"
     "mov    r6, r5\n"
     ".Ls8_go:\n\t"
@@ -205,24 +210,18 @@ __asm__(
     "sxtb16 r10, r10\n\t"
     "smlad  r6, r10, r7, r6\n"
     ".Ls8_unpack:\n\t"
-    "sub    r8, r5, r6\n\t"             /* odd rows: (s1 - s2) >> 8 */
-    "asr    r8, r8, #8\n\t"
+    "sub    r8, r5, r6\n\t"             /* odd rows: b + (s1 - s2) >> 8 */
     "sub    r5, r3, r4\n\t"
-    "asr    r5, r5, #8\n\t"
-    "ldr    r7, [sp, #4]\n\t"
-    "cbz    r7, .Ls8_store\n\t"
-    "ldr    r9, [r7, #-12]\n\t"
-    "ldr    r10, [r7, #-4]\n\t"
-    "add    r5, r5, r9\n\t"
-    "add    r8, r8, r10\n"
-    ".Ls8_store:\n\t"
+    "ldrd   r9, r10, [sp, #20]\n\t"
+    "add    r5, r9, r5, asr #8\n\t"
+    "add    r8, r10, r8, asr #8\n\t"
     "ldr    r7, [sp, #8]\n\t"
     "stm    r7!, {r4, r5, r6, r8}\n\t"  /* rows 0, 1, 2, 3 */
     "str    r7, [sp, #8]\n\t"
     "subs   lr, lr, #1\n\t"
     "bne    .Ls8_block\n"
     ".Ls8_done:\n\t"
-    "add    sp, sp, #24\n\t"
+    "add    sp, sp, #32\n\t"
     "pop    {r4-r11, pc}\n"
     ".Ls8_nobias:\n\t"
     "movs   r3, #0\n\t"

@@ -23,8 +23,11 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define EDGERNN_ALIGN4 __attribute__((aligned(4)))
+/* The int8 weight matrices: one flash cache line (edgernn/codegen/integer.py, MATRIX_ALIGN). */
+#define EDGERNN_ALIGN32 __attribute__((aligned(32)))
 #else
 #define EDGERNN_ALIGN4
+#define EDGERNN_ALIGN32
 #endif
 
 /** One requantized matrix-vector product: requantize(W x + bias, multiplier[r], shift[r]). */
