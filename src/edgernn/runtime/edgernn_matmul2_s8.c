@@ -72,9 +72,13 @@ static void rows_portable(const int8_t *block, const int16_t *vec2, const int32_
 /*
  * edgernn_matmul2_s8_dsp4(w, vec2, bias, out0, out1, blocks, pairs): `blocks` full four-row
  * blocks of at most EDGERNN_MATMUL2_S8_MAX_PAIRS column pairs. Registers: r0 weights, r1 input,
- * r2 input end, r3-r6 sums of row pair 0 (packed v0, even v0, packed v1, even v1), r7-r10 of row
- * pair 1, r11/r12 the input words of v0/v1, lr the weight word. Stack: [0] vec2, [4] bias,
- * [8] out0, [12] out1, [16] loop entry (Duff's device: pairs % 4), [20] blocks left.
+ * r2 input end; v0's sums in r3-r6 (row pair 0: even, packed; row pair 1: even, packed), v1's in
+ * r7-r10 in the same order, so that after unpacking each vector's four rows are stored by one
+ * STM; r11/r12 the input words of v0/v1, lr the weight word. Stack: [0] vec2, [4] bias (next
+ * block), [8] out0, [12] out1, [16] loop entry (Duff's device: pairs % 4), [20] [24] the
+ * block's odd-row biases (0 without bias: kept in SRAM, a flash re-read after the block's
+ * weights would miss the data cache), [28] end of out0. Per block about 60 cycles besides the
+ * MACs (was 85 with the biases re-read, the unpack and the bias add apart, and STRD stores).
  */
 void edgernn_matmul2_s8_dsp4(const int8_t *w, const int16_t *vec2, const int32_t *bias,
                              int32_t *out0, int32_t *out1, int32_t blocks, int32_t pairs);
@@ -83,17 +87,17 @@ void edgernn_matmul2_s8_dsp4(const int8_t *w, const int16_t *vec2, const int32_t
     "ldr.w   r11, [r1], #8\n\t"              \
     "ldr.w   r12, [r1, #-4]\n\t"             \
     "ldr.w   lr, [r0], #8\n\t"               \
-    "smlad   r3, lr, r11, r3\n\t"            \
-    "smlad   r5, lr, r12, r5\n\t"            \
-    "sxtb16  lr, lr\n\t"                     \
     "smlad   r4, lr, r11, r4\n\t"            \
-    "smlad   r6, lr, r12, r6\n\t"            \
-    "ldr.w   lr, [r0, #-4]\n\t"              \
-    "smlad   r7, lr, r11, r7\n\t"            \
-    "smlad   r9, lr, r12, r9\n\t"            \
+    "smlad   r8, lr, r12, r8\n\t"            \
     "sxtb16  lr, lr\n\t"                     \
-    "smlad   r8, lr, r11, r8\n\t"            \
-    "smlad   r10, lr, r12, r10\n\t"
+    "smlad   r3, lr, r11, r3\n\t"            \
+    "smlad   r7, lr, r12, r7\n\t"            \
+    "ldr.w   lr, [r0, #-4]\n\t"              \
+    "smlad   r6, lr, r11, r6\n\t"            \
+    "smlad   r10, lr, r12, r10\n\t"          \
+    "sxtb16  lr, lr\n\t"                     \
+    "smlad   r5, lr, r11, r5\n\t"            \
+    "smlad   r9, lr, r12, r9\n\t"
 
 __asm__(
     "  .text\n"
@@ -105,15 +109,19 @@ __asm__(
     "  .thumb_func\n"
     "edgernn_matmul2_s8_dsp4:\n\t"
     "push    {r4-r11, lr}\n\t"
-    "sub     sp, sp, #24\n\t"
+    "sub     sp, sp, #32\n\t"
     "str     r1, [sp, #0]\n\t"
     "str     r2, [sp, #4]\n\t"
     "str     r3, [sp, #8]\n\t"
-    "ldr     r4, [sp, #60]\n\t"          /* out1 */
+    "ldr     r4, [sp, #68]\n\t"          /* out1 */
     "str     r4, [sp, #12]\n\t"
-    "ldr     r4, [sp, #64]\n\t"          /* blocks */
-    "str     r4, [sp, #20]\n\t"
-    "ldr     r5, [sp, #68]\n\t"          /* pairs */
+    "ldr     r4, [sp, #72]\n\t"          /* blocks */
+    "add     r6, r3, r4, lsl #4\n\t"     /* end of out0: 16 bytes per block */
+    "str     r6, [sp, #28]\n\t"
+    "movs    r6, #0\n\t"                 /* odd-row biases without bias */
+    "movs    r7, #0\n\t"
+    "strd    r6, r7, [sp, #20]\n\t"
+    "ldr     r5, [sp, #76]\n\t"          /* pairs */
     "add     r2, r1, r5, lsl #3\n\t"     /* input end: 8 bytes per column pair */
     "and     r6, r5, #3\n\t"             /* pairs % 4 run first */
     "rsb     r6, r6, #4\n\t"
@@ -128,17 +136,18 @@ __asm__(
     "beq     .Lmm2_done\n"
     ".Lmm2_block:\n\t"
     "ldr     r1, [sp, #0]\n\t"
-    "ldr     r11, [sp, #4]\n\t"
-    "cmp     r11, #0\n\t"
+    "ldr     r7, [sp, #4]\n\t"
+    "cmp     r7, #0\n\t"
     "beq     .Lmm2_nobias\n\t"
-    "ldr     r3, [r11, #0]\n\t"          /* even rows' biases; the odd ones after the sums */
-    "ldr     r7, [r11, #8]\n\t"
+    "ldm     r7!, {r3, r4, r5, r6}\n\t"  /* b0 .. b3 */
+    "str     r7, [sp, #4]\n\t"
+    "strd    r4, r6, [sp, #20]\n\t"      /* b1, b3: added after the sums */
     "mov     r4, r3\n\t"
-    "mov     r5, r3\n\t"
-    "mov     r6, r3\n\t"
-    "mov     r8, r7\n\t"
-    "mov     r9, r7\n\t"
-    "mov     r10, r7\n"
+    "mov     r7, r3\n\t"
+    "mov     r8, r3\n\t"
+    "mov     r6, r5\n\t"
+    "mov     r9, r5\n\t"
+    "mov     r10, r5\n"
     ".Lmm2_go:\n\t"
     "ldr     r11, [sp, #16]\n\t"
     "bx      r11\n"
@@ -148,40 +157,26 @@ __asm__(
     ".Lmm2_b1:\n\t" EDGERNN_MM2_BATCH
     "cmp     r1, r2\n\t"
     "bne     .Lmm2_b4\n\t"
-    "sub     r3, r3, r4\n\t"             /* odd rows: (packed - even) >> 8 */
-    "asr     r3, r3, #8\n\t"
-    "sub     r5, r5, r6\n\t"
-    "asr     r5, r5, #8\n\t"
-    "sub     r7, r7, r8\n\t"
-    "asr     r7, r7, #8\n\t"
-    "sub     r9, r9, r10\n\t"
-    "asr     r9, r9, #8\n\t"
-    "ldr     r11, [sp, #4]\n\t"
-    "cmp     r11, #0\n\t"
-    "beq     .Lmm2_store\n\t"
-    "ldr     r12, [r11, #4]\n\t"         /* odd rows' biases */
-    "ldr     lr, [r11, #12]\n\t"
-    "add     r11, r11, #16\n\t"
-    "str     r11, [sp, #4]\n\t"
-    "add     r3, r3, r12\n\t"
-    "add     r5, r5, r12\n\t"
-    "add     r7, r7, lr\n\t"
-    "add     r9, r9, lr\n"
-    ".Lmm2_store:\n\t"
+    "ldrd    r11, r12, [sp, #20]\n\t"    /* odd rows: b + (packed - even) >> 8 */
+    "sub     r4, r4, r3\n\t"
+    "add     r4, r11, r4, asr #8\n\t"
+    "sub     r8, r8, r7\n\t"
+    "add     r8, r11, r8, asr #8\n\t"
+    "sub     r6, r6, r5\n\t"
+    "add     r6, r12, r6, asr #8\n\t"
+    "sub     r10, r10, r9\n\t"
+    "add     r10, r12, r10, asr #8\n\t"
     "ldr     r11, [sp, #8]\n\t"
     "ldr     r12, [sp, #12]\n\t"
-    "strd    r4, r3, [r11], #8\n\t"      /* v0: rows 0, 1 */
-    "strd    r8, r7, [r11], #8\n\t"      /* v0: rows 2, 3 */
-    "strd    r6, r5, [r12], #8\n\t"      /* v1: rows 0, 1 */
-    "strd    r10, r9, [r12], #8\n\t"     /* v1: rows 2, 3 */
+    "stm     r11!, {r3, r4, r5, r6}\n\t"  /* v0: rows 0 .. 3 */
+    "stm     r12!, {r7, r8, r9, r10}\n\t" /* v1: rows 0 .. 3 */
     "str     r11, [sp, #8]\n\t"
     "str     r12, [sp, #12]\n\t"
-    "ldr     r11, [sp, #20]\n\t"
-    "subs    r11, r11, #1\n\t"
-    "str     r11, [sp, #20]\n\t"
+    "ldr     r1, [sp, #28]\n\t"
+    "cmp     r11, r1\n\t"
     "bne     .Lmm2_block\n"
     ".Lmm2_done:\n\t"
-    "add     sp, sp, #24\n\t"
+    "add     sp, sp, #32\n\t"
     "pop     {r4-r11, pc}\n"
     ".Lmm2_nobias:\n\t"
     "movs    r3, #0\n\t"
