@@ -89,6 +89,11 @@ def _units(node: Node) -> int:
     return int(node.attrs["units"])
 
 
+#: The int8 dense output stages the generated params point at (edgernn_dense_params_q.output_s8):
+#: a linear head gets the one that links no softmax and no activation table.
+DENSE_OUTPUT_LINEAR_S8 = "edgernn_dense_output_linear_s8"
+DENSE_OUTPUT_S8 = "edgernn_dense_output_s8"
+
 #: Alignment of the int8 weight matrices: one STM32L4+ flash cache line (32 bytes), so the
 #: kernels' 16-byte weight batches never straddle a line and each line's second 8-byte flash
 #: word is loaded last in its batch, when the critical-word-first fill has delivered it.
@@ -229,6 +234,9 @@ def _integer_context(flavour: IntegerFlavour):
                 raise BuildError(f"layer {node.name}: activation {activation!r} has no "
                                  f"{flavour.variant} kernel")
             ctx["activation"] = ACTIVATIONS[activation]
+            ctx["output_s8"] = ("NULL" if flavour.variant != "int8" else
+                                DENSE_OUTPUT_LINEAR_S8 if activation == "linear" else
+                                DENSE_OUTPUT_S8)
         if node.kind == "gru":
             ctx["reset_after"] = bool(node.attrs.get("reset_after", True))
         return ctx
@@ -322,7 +330,9 @@ for _flavour in FLAVOURS.values():
         **_steps("embedding", _flavour),
     ))
     register_emitter(_flavour.variant, LayerEmitter(
-        kind="dense", template="integer/dense.c.j2", functions=(f"edgernn_dense_{_sfx}",),
+        kind="dense", template="integer/dense.c.j2",
+        functions=(f"edgernn_dense_{_sfx}",
+                   *((DENSE_OUTPUT_LINEAR_S8, DENSE_OUTPUT_S8) if _sfx == "s8" else ())),
         scratch=_scratch("dense", _flavour), scratch_macro=_macro("dense", _flavour),
         context=_context, arrays=_arrays, **_steps("dense", _flavour),
     ))

@@ -19,19 +19,7 @@ void edgernn_dense_output_s8(const edgernn_dense_params_q *params, int32_t *acc,
     int32_t j;
 
     if (params->activation == EDGERNN_ACT_LINEAR) { /* the common head: one loop */
-        const int32_t *const multipliers = w->multiplier;
-        const int32_t shift = w->shift[0]; /* one shift per matrix (edgernn/quant) */
-        if (shift >= 2) {
-            for (j = 0; j < units; ++j) {
-                output[j] = (int8_t)edgernn_sat8(
-                    edgernn_requantize_s2(acc[j], multipliers[j], shift) + zp);
-            }
-        } else {
-            for (j = 0; j < units; ++j) {
-                output[j] = (int8_t)edgernn_sat8(
-                    edgernn_requantize(acc[j], multipliers[j], shift) + zp);
-            }
-        }
+        edgernn_dense_output_linear_s8(params, acc, output);
         return;
     }
     {

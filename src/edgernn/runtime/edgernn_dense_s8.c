@@ -15,5 +15,5 @@ void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input,
 
     edgernn_widen_s8(input, x, params->input_size);
     edgernn_matvec_s8(w->w, x, w->bias, units, params->input_size, acc);
-    edgernn_dense_output_s8(params, acc, output);
+    params->output_s8(params, acc, output);
 }

@@ -25,8 +25,8 @@ void edgernn_dense_steps_s8(const edgernn_dense_params_q *params, const int8_t *
         int8_t *const out = outputs + (size_t)t * (size_t)units;
         edgernn_widen2_s8(in, in + n_in, n_in, x2);
         edgernn_matmul2_s8(w->w, x2, w->bias, units, n_in, acc0, acc1);
-        edgernn_dense_output_s8(params, acc0, out);
-        edgernn_dense_output_s8(params, acc1, out + units);
+        params->output_s8(params, acc0, out);
+        params->output_s8(params, acc1, out + units);
     }
     if (t < count) { /* an odd count: the last step alone */
         edgernn_dense_s8(params, inputs + (size_t)t * (size_t)n_in,

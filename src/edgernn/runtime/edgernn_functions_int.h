@@ -146,6 +146,9 @@ void edgernn_dense_s8(const edgernn_dense_params_q *params, const int8_t *input,
 /** The int8 output of a dense layer from its int32 sums W x + b' (acc is overwritten). */
 void edgernn_dense_output_s8(const edgernn_dense_params_q *params, int32_t *acc,
                              int8_t *output);
+/** edgernn_dense_output_s8 of a linear head only (params->activation is linear). */
+void edgernn_dense_output_linear_s8(const edgernn_dense_params_q *params, int32_t *acc,
+                                    int8_t *output);
 /** `count` steps (inputs and outputs step-major); scratch:
  * EDGERNN_DENSE_STEPS_S8_BUFFER_SIZE words. */
 void edgernn_dense_steps_s8(const edgernn_dense_params_q *params, const int8_t *inputs,

@@ -83,7 +83,13 @@ typedef struct {
  * Q3.12, then the table gives Q0.15 and output_multiplier/shift maps it to the output; softmax:
  * to Q.11 logits (int32), then the integer softmax.
  */
-typedef struct {
+typedef struct edgernn_dense_params_q_ edgernn_dense_params_q;
+
+/** The int8 dense output stage: int32 sums (overwritten) -> int8 outputs. */
+typedef void (*edgernn_dense_output_s8_fn)(const edgernn_dense_params_q *params, int32_t *acc,
+                                           int8_t *output);
+
+struct edgernn_dense_params_q_ {
     int32_t input_size;
     int32_t units;
     edgernn_activation activation;
@@ -91,7 +97,11 @@ typedef struct {
     int32_t output_multiplier;
     int32_t output_shift;
     int32_t output_zero_point;
-} edgernn_dense_params_q;
+    /* int8 only (NULL for int16x8): edgernn_dense_output_linear_s8 for a linear head, else
+     * edgernn_dense_output_s8. Chosen by the code generator so that a linear head's firmware
+     * links neither the softmax nor the activation tables it cannot use. */
+    edgernn_dense_output_s8_fn output_s8;
+};
 
 /** Elman RNN: gates in Q3.12, h = requantize(tanh(.), output_multiplier, output_shift) + zp. */
 typedef struct {

@@ -1,0 +1,30 @@
+/*
+ * edgernn_dense_output_linear_s8.c - the output stage of an int8 dense layer with a linear
+ * activation (docs/quantization.md, "Dense"): y = sat8(requantize(acc, multiplier_r, shift) +
+ * zp_y). The same integers as edgernn_dense_output_s8 on a linear head; a separate function
+ * so that firmware with only linear heads links no softmax and no activation table.
+ */
+#include "edgernn_functions_int.h"
+
+#include "edgernn_fixed_point.h"
+
+void edgernn_dense_output_linear_s8(const edgernn_dense_params_q *params, int32_t *acc,
+                                    int8_t *output)
+{
+    const int32_t units = params->units;
+    const int32_t *const multipliers = params->w.multiplier;
+    const int32_t shift = params->w.shift[0]; /* one shift per matrix (edgernn/quant) */
+    const int32_t zp = params->output_zero_point;
+    int32_t j;
+    if (shift >= 2) {
+        for (j = 0; j < units; ++j) {
+            output[j] = (int8_t)edgernn_sat8(edgernn_requantize_s2(acc[j], multipliers[j], shift) +
+                                             zp);
+        }
+    } else {
+        for (j = 0; j < units; ++j) {
+            output[j] = (int8_t)edgernn_sat8(edgernn_requantize(acc[j], multipliers[j], shift) +
+                                             zp);
+        }
+    }
+}
