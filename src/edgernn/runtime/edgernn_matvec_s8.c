@@ -115,7 +115,7 @@
  * Thumb-2 assembly so that nothing spills: per block about 45 cycles besides the MACs.
  * Registers: r0 weights, r1 input, r2 input end, r3/r4 s1/s2 of rows 0-1, r5/r6 of rows 2-3,
  * r7/r8 input pairs, r9-r12 weight words, lr block counter. Stack: [0] vec, [4] bias, [8] out,
- * [12] loop entry (Duff's device: batches % 4), [16] pairs odd, [20] [24] the block's odd-row
+ * [12] loop entry (Duff's device: batches % 8), [16] pairs odd, [20] [24] the block's odd-row
  * biases (0 without bias).
  */
 void edgernn_matvec_s8_dsp4(const int8_t *w, const int16_t *vec, const int32_t *bias,
@@ -166,12 +166,12 @@ __asm__(
     "add    r2, r1, r7, lsl #3\n\t"     /* input end: 8 bytes per batch */
     "adr.w  r9, .Ls8_after\n\t"
     "cbz    r7, .Ls8_entry\n\t"
-    "and    r8, r7, #3\n\t"             /* batches % 4 run first */
-    "rsb    r8, r8, #4\n\t"
-    "and    r8, r8, #3\n\t"
+    "and    r8, r7, #7\n\t"             /* batches % 8 run first */
+    "rsb    r8, r8, #8\n\t"
+    "and    r8, r8, #7\n\t"
     "movs   r10, #72\n\t"               /* bytes per batch */
     "mul    r8, r8, r10\n\t"
-    "adr.w  r9, .Ls8_b4\n\t"
+    "adr.w  r9, .Ls8_b8\n\t"
     "add    r9, r9, r8\n"
     ".Ls8_entry:\n\t"
     "orr    r9, r9, #1\n\t"             /* Thumb bit */
@@ -191,12 +191,16 @@ __asm__(
     ".Ls8_go:\n\t"
     "ldr    r7, [sp, #12]\n\t"
     "bx     r7\n"
+    ".Ls8_b8:\n\t" EDGERNN_S8_ASM_BATCH
+    ".Ls8_b7:\n\t" EDGERNN_S8_ASM_BATCH
+    ".Ls8_b6:\n\t" EDGERNN_S8_ASM_BATCH
+    ".Ls8_b5:\n\t" EDGERNN_S8_ASM_BATCH
     ".Ls8_b4:\n\t" EDGERNN_S8_ASM_BATCH
     ".Ls8_b3:\n\t" EDGERNN_S8_ASM_BATCH
     ".Ls8_b2:\n\t" EDGERNN_S8_ASM_BATCH
     ".Ls8_b1:\n\t" EDGERNN_S8_ASM_BATCH
     "cmp    r1, r2\n\t"
-    "bne    .Ls8_b4\n"
+    "bne    .Ls8_b8\n"
     ".Ls8_after:\n\t"
     "ldr    r7, [sp, #16]\n\t"
     "cbz    r7, .Ls8_unpack\n\t"
@@ -229,7 +233,7 @@ __asm__(
     "movs   r5, #0\n\t"
     "movs   r6, #0\n\t"
     "b      .Ls8_go\n"
-    "  .if (.Ls8_b3 - .Ls8_b4) != 72 || (.Ls8_b1 - .Ls8_b2) != 72\n"
+    "  .if (.Ls8_b7 - .Ls8_b8) != 72 || (.Ls8_b1 - .Ls8_b2) != 72 || (.Ls8_b1 - .Ls8_b8) != 504\n"
     "  .error \"edgernn_matvec_s8_dsp4: a batch must be 72 bytes\"\n"
     "  .endif\n"
     "  .size edgernn_matvec_s8_dsp4, . - edgernn_matvec_s8_dsp4\n");
