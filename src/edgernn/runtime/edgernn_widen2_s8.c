@@ -29,12 +29,16 @@ void edgernn_widen2_s8(const int8_t *a, const int8_t *b, int32_t size, int16_t *
     int32_t i = 0;
 #if defined(__ARM_FEATURE_DSP) && !defined(EDGERNN_NO_DSP) && defined(__GNUC__)
     for (; i + 4 <= size; i += 4) {
-        uint32_t wa, wb, words[4];
+        uint32_t wa, wb, a01, a23, b01, b23;
         memcpy(&wa, a + i, sizeof(wa)); /* any alignment: LDR on a Cortex-M4 */
         memcpy(&wb, b + i, sizeof(wb));
-        widen_word(wa, &words[0], &words[2]);
-        widen_word(wb, &words[1], &words[3]);
-        memcpy(out + 2 * i, words, sizeof(words));
+        widen_word(wa, &a01, &a23);
+        widen_word(wb, &b01, &b23);
+        /* one STR each (a single memcpy of a 4-word array went through the stack) */
+        memcpy(out + 2 * i, &a01, sizeof(a01));
+        memcpy(out + 2 * i + 2, &b01, sizeof(b01));
+        memcpy(out + 2 * i + 4, &a23, sizeof(a23));
+        memcpy(out + 2 * i + 6, &b23, sizeof(b23));
     }
 #endif
     for (; i < size; i += 2) {
