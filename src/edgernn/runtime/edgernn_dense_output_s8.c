@@ -4,7 +4,8 @@
  *   acc_r = requantize(acc_r, multiplier_r, shift_r)
  *   linear:  y = sat8(acc + zp_y);  relu: max(that, zp_y)
  *   sigmoid, tanh: y = sat8(requantize(table(sat16(acc)), output_multiplier, output_shift) + zp_y)
- *   softmax: acc is the Q.11 logit; y = edgernn_softmax_s8(acc)
+ *   softmax: acc is the Q.11 logit; y = edgernn_softmax_s8(acc) (its maximum found while
+ *            requantizing: edgernn_softmax_max_s8)
  */
 #include "edgernn_functions_int.h"
 
@@ -25,20 +26,26 @@ void edgernn_dense_output_s8(const edgernn_dense_params_q *params, int32_t *acc,
     {
         const int32_t *const multipliers = w->multiplier;
         const int32_t shift = w->shift[0]; /* one shift per matrix (edgernn/quant) */
+        int32_t max_value = INT32_MIN;     /* of the softmax logits, found on the way */
         if (shift >= 2) {
             for (j = 0; j < units; ++j) {
-                acc[j] = edgernn_requantize_s2(acc[j], multipliers[j], shift);
+                const int32_t v = edgernn_requantize_s2(acc[j], multipliers[j], shift);
+                acc[j] = v;
+                max_value = v > max_value ? v : max_value;
             }
         } else {
             for (j = 0; j < units; ++j) {
-                acc[j] = edgernn_requantize(acc[j], multipliers[j], shift);
+                const int32_t v = edgernn_requantize(acc[j], multipliers[j], shift);
+                acc[j] = v;
+                max_value = v > max_value ? v : max_value;
             }
+        }
+        if (params->activation == EDGERNN_ACT_SOFTMAX) {
+            edgernn_softmax_max_s8(acc, units, max_value, output);
+            return;
         }
     }
     switch (params->activation) {
-    case EDGERNN_ACT_SOFTMAX:
-        edgernn_softmax_s8(acc, units, output);
-        return;
     case EDGERNN_ACT_SIGMOID:
     case EDGERNN_ACT_TANH: {
         const int16_t *const table = (params->activation == EDGERNN_ACT_SIGMOID)

@@ -101,6 +101,8 @@ int32_t edgernn_exp_s32(int32_t d);
 
 /** int8 softmax of int32 Q.11 logits (overwritten with the exps): scale 1/256, zp -128. */
 void edgernn_softmax_s8(int32_t *logits, int32_t size, int8_t *out);
+/** edgernn_softmax_s8 given max_value, the largest of the logits (overwritten with the exps). */
+void edgernn_softmax_max_s8(int32_t *logits, int32_t size, int32_t max_value, int8_t *out);
 
 /** int16 softmax of int32 Q.11 logits (overwritten with the exps): scale 2^-15, zp 0. */
 void edgernn_softmax_s16(int32_t *logits, int32_t size, int16_t *out);

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from capstone import CS_ARCH_ARM, CS_MODE_MCLASS, CS_MODE_THUMB, Cs
+from capstone.arm import ARM_REG_SP
 from unicorn import (
     UC_ARCH_ARM,
     UC_ERR_EXCEPTION,
@@ -28,7 +29,6 @@ from unicorn import (
     UC_HOOK_INTR,
     UC_HOOK_MEM_INVALID,
     UC_HOOK_MEM_READ,
-    UC_HOOK_MEM_WRITE,
     UC_MEM_FETCH_PROT,
     UC_MEM_FETCH_UNMAPPED,
     UC_MEM_READ_PROT,
@@ -192,7 +192,7 @@ class _Block:
 
     __slots__ = ("address", "size", "cycles", "penalty", "fallthrough", "ninsn", "plan",
                  "func", "count", "taken", "extra", "timing", "offsets", "fp_first",
-                 "fp_reads", "fpu_free", "fp_pending", "fp_tail")
+                 "fp_reads", "fpu_free", "fp_pending", "fp_tail", "writes_sp")
 
     def __init__(self, timing: BlockTiming, func: str, plan: tuple[tuple[int, int], ...] | None,
                  probed: frozenset[int] | set[int] = frozenset()):
@@ -224,6 +224,7 @@ class _Block:
         # (only then can it delay a later block's FPU instruction).
         self.fp_tail = timing.fpu_free > timing.cycles or (
             bool(timing.fp_pending) and timing.fpu_free + 1 > timing.cycles)
+        self.writes_sp = False  # set by the simulator: SP is checked after such a block
 
     def total(self, count: int, taken: int, extra: int) -> int:
         return count * self.cycles + taken * self.penalty + extra
@@ -243,7 +244,8 @@ class Simulator:
         max_instructions: Instruction budget; exceeding it raises :class:`RunLimitExceeded`.
         max_cycles: Cycle budget (None: unlimited).
         timeout_s: Wall-clock budget in seconds (None: unlimited).
-        stack_guard_bytes: Writes this far below the stack-limit symbol are checked against SP.
+        stack_guard_bytes: 0 turns the stack check off; otherwise SP is compared with the
+            stack-limit symbol after every block that writes SP (a StackOverflow when below).
         fault_handlers: Symbols whose entry is reported as a fault.
 
     Raises:
@@ -473,6 +475,10 @@ class Simulator:
         uc.reg_write(ua.UC_ARM_REG_SP, initial_sp)
         stack_bottom, stack_limit = self._stack_setup(initial_sp)
         probed = self._prescan_probes()
+        # Stack overflow: SP checked after each block that writes it, not a memory-write hook
+        # below the stack (that range holds .bss, and a hooked store inside an IT block leaves
+        # unicorn with a stale IT state: unicorn issue #2309, an UNDEFINED B<cc> after it).
+        check_sp = stack_limit is not None and self.stack_guard_bytes > 0
         probe_timings: dict[int, InsnTiming] = {}
 
         flash_model = FlashModel(self.memory_timing)
@@ -531,12 +537,27 @@ class Simulator:
                     [0 if t.name == "bkpt" else t.size for t in timing.instructions],
                 )
             block = _Block(timing, image.function_at(address) or "<unknown>", plan, probed)
+            if check_sp:
+                block.writes_sp = any(
+                    ARM_REG_SP in insn.regs_access()[1]
+                    for insn in self._md.disasm(bytes(uc.mem_read(address, size)), address))
             blocks[address << 16 | size] = block
             return block
 
         def on_block(uc: Uc, address: int, size: int, _: object) -> None:
             nonlocal cycles, ninsn, prev, fpu_free_at, fp_pending, fpu_busy
             p = prev
+            if p.writes_sp:
+                sp = uc.reg_read(ua.UC_ARM_REG_SP)
+                if sp < stack_limit:
+                    stop.append(StackOverflow(
+                        f"stack overflow: SP=0x{sp:08x} is below the stack limit "
+                        f"0x{stack_limit:08x} after the block at {image.describe(p.address)}; the "
+                        f"stack needs {initial_sp - sp} bytes, {initial_sp - stack_limit} are "
+                        "reserved", p.address, image.describe(p.address),
+                    ))
+                    uc.emu_stop()
+                    return
             if p.penalty and address != p.fallthrough:
                 cycles += p.penalty
                 p.taken += 1
@@ -631,28 +652,12 @@ class Simulator:
             ))
             return False
 
-        def on_guard_write(uc: Uc, access: int, address: int, size: int, value: int,
-                           _: object) -> None:
-            sp = uc.reg_read(ua.UC_ARM_REG_SP)
-            if stack_limit is not None and sp < stack_limit:
-                pc = uc.reg_read(ua.UC_ARM_REG_PC)
-                stop.append(StackOverflow(
-                    f"stack overflow: SP=0x{sp:08x} is below the stack limit 0x{stack_limit:08x} "
-                    f"(write at 0x{address:08x} by {image.describe(pc)}); the stack needs "
-                    f"{initial_sp - sp} bytes, {initial_sp - stack_limit} are reserved",
-                    pc, image.describe(pc),
-                ))
-                uc.emu_stop()
-
         uc.hook_add(UC_HOOK_BLOCK, on_block)
         uc.hook_add(UC_HOOK_INTR, on_interrupt)
         uc.hook_add(UC_HOOK_MEM_INVALID, on_invalid)
         if flash_timed:
             uc.hook_add(UC_HOOK_MEM_READ, on_flash_read, begin=mm.flash_base,
                         end=mm.flash_base + mm.flash_size - 1)
-        if stack_limit is not None and self.stack_guard_bytes > 0:
-            uc.hook_add(UC_HOOK_MEM_WRITE, on_guard_write,
-                        begin=max(0, stack_limit - self.stack_guard_bytes), end=stack_limit - 1)
         for address in sorted(probed):
             uc.hook_add(UC_HOOK_CODE, on_probe, begin=address, end=address)
 
