@@ -182,6 +182,22 @@ static inline int32_t edgernn_gate_q15_s2(int32_t sum, int32_t multiplier, int32
 }
 
 /**
+ * The output rounding of the Arm cell loops with the zero point folded in:
+ * sat8(requantize_s2(v, M, s) + zp) = sat8((high32(v M) + round) >> (s - 1)) with
+ * round = 2^(s-2) + zp 2^(s-1) (adding a multiple of 2^(s-1) before a flooring shift).
+ * Returns 0 (use the C loop) unless 2 <= s <= 30 and |zp| < 2^(30-s), which keeps
+ * |round| < 2^29 + 2^28: with |high32(v M)| < 2^29 (|v| <= 2^30) the SMMLA sum fits int32.
+ */
+static inline int32_t edgernn_out_round_s2(int32_t zp, int32_t shift, int32_t *round)
+{
+    if (shift < 2 || shift > 30 || zp <= -(1 << (30 - shift)) || zp >= (1 << (30 - shift))) {
+        return 0;
+    }
+    *round = (1 << (shift - 2)) + zp * (1 << (shift - 1));
+    return 1;
+}
+
+/**
  * A GRU's old int8 state in Q0.15: sat16(requantize(centred, multiplier, shift)), centred =
  * h - zp. The state multiplier is usually above 1/2 (shift <= 0): requantize's 64-bit path
  * inline, with round = 2^(30 + shift) hoisted by the caller; sat16(sat32(v)) = sat16(v).

@@ -213,28 +213,28 @@ void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_stat
     {
         const int32_t units = params->units;
         const int32_t gs = params->h.shift[0];
-        const int32_t os = params->output_shift;
         const int32_t k = params->cell_frac_bits;
-        if (units > 0 && gs >= 2 && os >= 2 && k >= 12 && k <= 15) {
-            /* zp folded into the output rounding: |high32(o t M)| < 2^29, so it must stay
-             * below 2^30 for the SMMLA sum to fit */
-            const int64_t out_round = ((int64_t)1 << (os - 2)) +
-                                      (int64_t)params->h_zero_point * ((int64_t)1 << (os - 1));
-            if (out_round > -((int64_t)1 << 30) && out_round < ((int64_t)1 << 30)) {
-                const int32_t down = k - 12;
-                edgernn_lstm_cell_s8_units(
-                    scratch, params->h.multiplier, xq, -units, state->c + units,
-                    state->h16 + units, state->h + units, (int32_t)1 << (gs - 2), gs - 1,
-                    (int32_t)1 << (29 - k), 30 - k, down > 0 ? (int32_t)1 << (down - 1) : 0,
-                    down, params->output_multiplier, (int32_t)out_round, os - 1);
-                return;
-            }
+        int32_t out_round;
+        if (units > 0 && gs >= 2 && k >= 12 && k <= 15 &&
+            ((uintptr_t)(const void *)xq & 3u) == 0 &&
+            edgernn_out_round_s2(params->h_zero_point, params->output_shift, &out_round)) {
+            const int32_t down = k - 12;
+            edgernn_lstm_cell_s8_units(scratch, params->h.multiplier, xq, -units,
+                                       state->c + units, state->h16 + units, state->h + units,
+                                       (int32_t)1 << (gs - 2), gs - 1, (int32_t)1 << (29 - k),
+                                       30 - k, down > 0 ? (int32_t)1 << (down - 1) : 0, down,
+                                       params->output_multiplier, out_round,
+                                       params->output_shift - 1);
+            return;
         }
     }
-#endif
+    /* other shifts and cell formats: the general C loop, not a second copy */
+    lstm_units(params, state, xq, scratch, 0);
+#else
     if (params->h.shift[0] >= 2 && params->output_shift >= 2) {
         lstm_units(params, state, xq, scratch, 1);
     } else {
         lstm_units(params, state, xq, scratch, 0);
     }
+#endif
 }
