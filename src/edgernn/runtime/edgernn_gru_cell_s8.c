@@ -16,8 +16,9 @@
  * assembly routine with the integers of the C loop by construction. The gates and the output
  * use the identities of edgernn_lstm_cell_s8.c (SMMLA requantization, QADD16 for z and r,
  * the packed tables, zp folded into the output rounding); besides:
- *   h15 = sat16(SMMULR((h - zp) << (1 - s), M)) = sat16((c M + 2^(30+s)) >> (31+s)) for
- *         s <= 0 (numerator and denominator times 2^(1-s); |h - zp| < 2^16 keeps it in 32 bits)
+ *   h15 = sat16(SMMULR((h - zp) 2^(1-s), M)) = sat16((c M + 2^(30+s)) >> (31+s)) for
+ *         s <= 0 (numerator and denominator times 2^(1-s); |h - zp| < 2^16 keeps it in 32
+ *         bits), (h - zp) 2^(1-s) = h 2^(1-s) - zp 2^(1-s) in one MLA
  *   (z h15 + (32768 - z) n + 2^14) >> 15 = n + ((z (h15 - n) + 2^14) >> 15), one MUL
  *         (|z (h15 - n)| <= 32757 * 65535 < 2^31 - 2^14)
  * About 78 cycles per unit at zero wait states (the C loop: 150 on the NUCLEO-L4R5ZI).
@@ -34,13 +35,84 @@
 void edgernn_gru_cell_s8_units(const int32_t *acc, const int32_t *multipliers,
                                const int16_t *xq, int32_t minus_units, int16_t *h16_end,
                                int8_t *h_end, int32_t gate_round, int32_t gate_shift,
-                               int32_t zero_point, int32_t state_lshift,
+                               int32_t state_offset, int32_t state_scale,
                                int32_t state_multiplier, int32_t out_multiplier,
                                int32_t out_round, int32_t out_shift);
 
 /* Stack arguments after the push of nine registers: h16_end 36, h_end 40, gate_round 44,
- * gate_shift 48, zero_point 52, state_lshift 56, state_multiplier 60, out_multiplier 64,
+ * gate_shift 48, state_offset 52 (-zp 2^(1-s)), state_scale 56 (2^(1-s)),
+ * state_multiplier 60, out_multiplier 64,
  * out_round 68, out_shift 72. */
+/* The loop body: one unit. */
+#define EDGERNN_GRU_UNIT                                                                \
+    /* z, r = sigmoid(sat16(xq + sat16(requantize(sum)))), two at once */               \
+    "ldr    r9, [r0], #12\n\t"                                                          \
+    "ldr    r10, [r0, #-8]\n\t"                                                         \
+    "ldr    r11, [r1], #12\n\t"                                                         \
+    "ldr    r12, [r1, #-8]\n\t"                                                         \
+    "ldr    r7, [sp, #44]\n\t"            /* gate_round */                              \
+    "ldr    r8, [sp, #48]\n\t"            /* gate_shift */                              \
+    "ldrsh  lr, [r2], #6\n\t"                                                           \
+    "smmla  r9, r9, r11, r7\n\t"                                                        \
+    "smmla  r10, r10, r12, r7\n\t"                                                      \
+    "ldrsh  r11, [r2, #-4]\n\t"                                                         \
+    "asr    r9, r9, r8\n\t"                                                             \
+    "asr    r10, r10, r8\n\t"                                                           \
+    "ssat   r9, #16, r9\n\t"                                                            \
+    "ssat   r10, #16, r10\n\t"                                                          \
+    "pkhbt  r9, r9, r10, lsl #16\n\t"                                                   \
+    "pkhbt  lr, lr, r11, lsl #16\n\t"                                                   \
+    "qadd16 r9, lr, r9\n\t"                                                             \
+    "asr    r12, r9, #24\n\t"                                                           \
+    "sbfx   r10, r9, #8, #8\n\t"                                                        \
+    "ldr    r12, [r4, r12, lsl #2]\n\t"                                                 \
+    "ldr    r10, [r4, r10, lsl #2]\n\t"                                                 \
+    "smlabt r11, r12, r9, r6\n\t"                                                       \
+    "smlabb r9, r10, r9, r6\n\t"                                                        \
+    "asr    r9, r9, #8\n\t"                                                             \
+    "pkhbt  r9, r9, r11, lsl #8\n\t"                                                    \
+    "pkhtb  r12, r12, r10, asr #16\n\t"                                                 \
+    "sadd16 lr, r9, r12\n\t"             /* lr = [r : z] */                             \
+    /* n = tanh(sat16(xq_n + ((r hn + 2^14) >> 15))), hn = sat16(requantize(sum_n)) */  \
+    "ldr    r9, [r0, #-4]\n\t"                                                          \
+    "ldr    r10, [r1, #-4]\n\t"                                                         \
+    "ldrsh  r11, [r2, #-2]\n\t"                                                         \
+    "smmla  r9, r9, r10, r7\n\t"                                                        \
+    "asr    r9, r9, r8\n\t"                                                             \
+    "ssat   r9, #16, r9\n\t"                                                            \
+    "smultb r9, lr, r9\n\t"                                                             \
+    "add    r9, r9, #16384\n\t"                                                         \
+    "add    r9, r11, r9, asr #15\n\t"                                                   \
+    "ssat   r9, #16, r9\n\t"                                                            \
+    "asr    r10, r9, #8\n\t"                                                            \
+    "ldr    r7, [sp, #36]\n\t"            /* h16_end */                                 \
+    "ldr    r10, [r5, r10, lsl #2]\n\t"                                                 \
+    "ldr    r8, [sp, #52]\n\t"            /* -zp 2^(1-s) */                             \
+    "ldr    r11, [sp, #56]\n\t"           /* 2^(1-s) */                                 \
+    "ldrsh  r12, [r7, r3, lsl #1]\n\t"    /* the old h */                               \
+    "smlabb r9, r10, r9, r6\n\t"                                                        \
+    "asr    r9, r9, #8\n\t"                                                             \
+    "sxtah  r9, r9, r10, ror #16\n\t"     /* n */                                       \
+    /* h15, the blend and h = sat8(requantize(blend) + zp) */                           \
+    "mla    r12, r12, r11, r8\n\t"        /* (h - zp) 2^(1-s) */                        \
+    "ldr    r10, [sp, #60]\n\t"           /* state_multiplier */                        \
+    "ldr    r8, [sp, #64]\n\t"            /* out_multiplier */                          \
+    "ldr    r11, [sp, #68]\n\t"           /* out_round */                               \
+    "smmulr r12, r12, r10\n\t"                                                          \
+    "ssat   r12, #16, r12\n\t"                                                          \
+    "sub    r12, r12, r9\n\t"                                                           \
+    "uxth   r10, lr\n\t"                                                                \
+    "mul    r10, r10, r12\n\t"                                                          \
+    "add    r10, r10, #16384\n\t"                                                       \
+    "add    r10, r9, r10, asr #15\n\t"                                                  \
+    "smmla  r10, r10, r8, r11\n\t"                                                      \
+    "ldr    r8, [sp, #72]\n\t"            /* out_shift */                               \
+    "ldr    r11, [sp, #40]\n\t"           /* h_end */                                   \
+    "asr    r10, r10, r8\n\t"                                                           \
+    "ssat   r10, #8, r10\n\t"                                                           \
+    "strh   r10, [r7, r3, lsl #1]\n\t"                                                  \
+    "strb   r10, [r11, r3]\n\t"
+
 __asm__(
     "  .section .text.edgernn_gru_cell_s8_units,\"ax\",%progbits\n"
     "  .syntax unified\n"
@@ -55,77 +127,17 @@ __asm__(
     "movw   r5, #:lower16:edgernn_tanh_table_p32 + 512\n\t"
     "movt   r5, #:upper16:edgernn_tanh_table_p32 + 512\n\t"
     "movs   r6, #128\n"
+    "tst    r3, #1\n\t"                   /* an odd count starts in the second copy */
+    "bne    .Lgru_unit_second\n"
     ".Lgru_unit:\n\t"
-    /* z, r = sigmoid(sat16(xq + sat16(requantize(sum)))), two at once */
-    "ldr    r9, [r0], #12\n\t"
-    "ldr    r10, [r0, #-8]\n\t"
-    "ldr    r11, [r1], #12\n\t"
-    "ldr    r12, [r1, #-8]\n\t"
-    "ldr    r7, [sp, #44]\n\t"            /* gate_round */
-    "ldr    r8, [sp, #48]\n\t"            /* gate_shift */
-    "ldrsh  lr, [r2], #6\n\t"
-    "smmla  r9, r9, r11, r7\n\t"
-    "smmla  r10, r10, r12, r7\n\t"
-    "ldrsh  r11, [r2, #-4]\n\t"
-    "asr    r9, r9, r8\n\t"
-    "asr    r10, r10, r8\n\t"
-    "ssat   r9, #16, r9\n\t"
-    "ssat   r10, #16, r10\n\t"
-    "pkhbt  r9, r9, r10, lsl #16\n\t"
-    "pkhbt  lr, lr, r11, lsl #16\n\t"
-    "qadd16 r9, lr, r9\n\t"
-    "asr    r12, r9, #24\n\t"
-    "sbfx   r10, r9, #8, #8\n\t"
-    "ldr    r12, [r4, r12, lsl #2]\n\t"
-    "ldr    r10, [r4, r10, lsl #2]\n\t"
-    "smlabt r11, r12, r9, r6\n\t"
-    "smlabb r9, r10, r9, r6\n\t"
-    "asr    r9, r9, #8\n\t"
-    "pkhbt  r9, r9, r11, lsl #8\n\t"
-    "pkhtb  r12, r12, r10, asr #16\n\t"
-    "sadd16 lr, r9, r12\n\t"             /* lr = [r : z] */
-    /* n = tanh(sat16(xq_n + ((r hn + 2^14) >> 15))), hn = sat16(requantize(sum_n)) */
-    "ldr    r9, [r0, #-4]\n\t"
-    "ldr    r10, [r1, #-4]\n\t"
-    "ldrsh  r11, [r2, #-2]\n\t"
-    "smmla  r9, r9, r10, r7\n\t"
-    "asr    r9, r9, r8\n\t"
-    "ssat   r9, #16, r9\n\t"
-    "smultb r9, lr, r9\n\t"
-    "add    r9, r9, #16384\n\t"
-    "add    r9, r11, r9, asr #15\n\t"
-    "ssat   r9, #16, r9\n\t"
-    "asr    r10, r9, #8\n\t"
-    "ldr    r7, [sp, #36]\n\t"            /* h16_end */
-    "ldr    r10, [r5, r10, lsl #2]\n\t"
-    "ldr    r8, [sp, #52]\n\t"            /* zero_point */
-    "ldr    r11, [sp, #56]\n\t"           /* state_lshift */
-    "ldrsh  r12, [r7, r3, lsl #1]\n\t"    /* the old h */
-    "smlabb r9, r10, r9, r6\n\t"
-    "asr    r9, r9, #8\n\t"
-    "sxtah  r9, r9, r10, ror #16\n\t"     /* n */
-    /* h15, the blend and h = sat8(requantize(blend) + zp) */
-    "sub    r12, r12, r8\n\t"
-    "lsl    r12, r12, r11\n\t"
-    "ldr    r10, [sp, #60]\n\t"           /* state_multiplier */
-    "ldr    r8, [sp, #64]\n\t"            /* out_multiplier */
-    "ldr    r11, [sp, #68]\n\t"           /* out_round */
-    "smmulr r12, r12, r10\n\t"
-    "ssat   r12, #16, r12\n\t"
-    "sub    r12, r12, r9\n\t"
-    "uxth   r10, lr\n\t"
-    "mul    r10, r10, r12\n\t"
-    "add    r10, r10, #16384\n\t"
-    "add    r10, r9, r10, asr #15\n\t"
-    "smmla  r10, r10, r8, r11\n\t"
-    "ldr    r8, [sp, #72]\n\t"            /* out_shift */
-    "ldr    r11, [sp, #40]\n\t"           /* h_end */
-    "asr    r10, r10, r8\n\t"
-    "ssat   r10, #8, r10\n\t"
-    "strh   r10, [r7, r3, lsl #1]\n\t"
-    "strb   r10, [r11, r3]\n\t"
+    EDGERNN_GRU_UNIT
     "adds   r3, r3, #1\n\t"
-    "bne    .Lgru_unit\n\t"
+    "beq    .Lgru_unit_done\n"
+    ".Lgru_unit_second:\n\t"
+    EDGERNN_GRU_UNIT
+    "adds   r3, r3, #1\n\t"
+    "bne    .Lgru_unit\n"
+    ".Lgru_unit_done:\n\t"
     "pop    {r4-r11, pc}\n"
     "  .size edgernn_gru_cell_s8_units, . - edgernn_gru_cell_s8_units\n"
     "  .text\n");
@@ -190,7 +202,8 @@ void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
             edgernn_out_round_s2(zp, params->output_shift, &out_round)) {
             edgernn_gru_cell_s8_units(scratch, params->h.multiplier, xq, -units,
                                       state->h16 + units, state->h + units,
-                                      (int32_t)1 << (gs - 2), gs - 1, zp, 1 - ss,
+                                      (int32_t)1 << (gs - 2), gs - 1, -zp * (1 << (1 - ss)),
+                                      (int32_t)1 << (1 - ss),
                                       params->state_multiplier, params->output_multiplier,
                                       out_round, params->output_shift - 1);
             return;

@@ -147,6 +147,9 @@ void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s
                                       state->h16 + pairs2, state->h + pairs2,
                                       (int32_t)1 << (gs - 2), gs - 1, params->output_multiplier,
                                       out_round, params->output_shift - 1);
+            if (pairs2 == units) {
+                return;
+            }
             first = pairs2;
         }
     }
