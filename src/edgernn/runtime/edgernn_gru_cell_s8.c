@@ -198,8 +198,9 @@ void edgernn_gru_cell_s8(const edgernn_gru_params_q *params, edgernn_gru_state_s
         const int32_t ss = params->state_shift;
         const int32_t zp = params->h_zero_point;
         int32_t out_round;
-        if (units > 0 && gs >= 2 && ss <= 0 && ss >= -14 && zp > -32768 && zp < 32768 &&
-            edgernn_out_round_s2(zp, params->output_shift, &out_round)) {
+        if (EDGERNN_LIKELY(units > 0 && gs >= 2 && ss <= 0 && ss >= -14 && zp > -32768 &&
+                           zp < 32768 && edgernn_out_round_s2(zp, params->output_shift,
+                                                              &out_round))) {
             edgernn_gru_cell_s8_units(scratch, params->h.multiplier, xq, -units,
                                       state->h16 + units, state->h + units,
                                       (int32_t)1 << (gs - 2), gs - 1, -zp * (1 << (1 - ss)),

@@ -215,9 +215,10 @@ void edgernn_lstm_cell_s8(const edgernn_lstm_params_q *params, edgernn_lstm_stat
         const int32_t gs = params->h.shift[0];
         const int32_t k = params->cell_frac_bits;
         int32_t out_round;
-        if (units > 0 && gs >= 2 && k >= 12 && k <= 15 &&
-            ((uintptr_t)(const void *)xq & 3u) == 0 &&
-            edgernn_out_round_s2(params->h_zero_point, params->output_shift, &out_round)) {
+        if (EDGERNN_LIKELY(units > 0 && gs >= 2 && k >= 12 && k <= 15 &&
+                           ((uintptr_t)(const void *)xq & 3u) == 0 &&
+                           edgernn_out_round_s2(params->h_zero_point, params->output_shift,
+                                                &out_round))) {
             const int32_t down = k - 12;
             edgernn_lstm_cell_s8_units(scratch, params->h.multiplier, xq, -units,
                                        state->c + units, state->h16 + units, state->h + units,

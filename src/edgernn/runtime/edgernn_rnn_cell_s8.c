@@ -12,8 +12,9 @@
  * rnn_units_dsp, with the integers of the C loop by construction (the identities are those of
  * edgernn_lstm_cell_s8.c): SMMLA + ASR requantize, SSAT/PKHBT/QADD16 add the input parts of
  * both units, the interpolation reads T[i] and T[i+1] from the int16 tanh table (no packed
- * table: Simple 1's flash budget has no room for it) and the zero point is folded into the
- * output rounding. An odd last unit goes through the C loop.
+ * table: Simple 1's flash budget has no room for it), the zero point is folded into the
+ * output rounding and SSAT16 saturates both outputs (when requantize(y) + zp fits int16,
+ * which the caller checks). An odd last unit goes through the C loop.
  */
 #include "edgernn_functions_int.h"
 
@@ -83,15 +84,14 @@ __asm__(
     "smmla  r11, r11, r6, r7\n\t"
     "asr    r9, r9, r8\n\t"
     "asr    r11, r11, r8\n\t"
-    "ssat   r9, #8, r9\n\t"
-    "ssat   r11, #8, r11\n\t"
-    "pkhbt  r10, r9, r11, lsl #16\n\t"    /* [h1 : h0] as int16 */
-    "uxtb   r9, r9\n\t"
-    "orr    r9, r9, r11, lsl #8\n\t"      /* the two int8 in the low half */
+    "pkhbt  r9, r9, r11, lsl #16\n\t"     /* both fit int16 (checked by the caller) */
+    "ssat16 r9, #8, r9\n\t"               /* [h1 : h0] as int16 */
+    "uxtb16 r10, r9\n\t"
+    "orr    r10, r10, r10, lsr #8\n\t"    /* the two int8 in the low half */
     "ldr    r6, [sp, #36]\n\t"            /* h16_end */
     "ldr    r7, [sp, #40]\n\t"            /* h_end */
-    "str    r10, [r6, r3, lsl #1]\n\t"
-    "strh   r9, [r7, r3]\n\t"
+    "str    r9, [r6, r3, lsl #1]\n\t"
+    "strh   r10, [r7, r3]\n\t"
     "adds   r3, r3, #2\n\t"
     "bne    .Lrnn_pair\n\t"
     "pop    {r4-r11, pc}\n"
@@ -141,8 +141,12 @@ void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s
         const int32_t gs = params->h.shift[0];
         const int32_t pairs2 = units & ~(int32_t)1;
         int32_t out_round;
-        if (pairs2 > 0 && gs >= 2 && ((uintptr_t)(const void *)xq & 3u) == 0 &&
-            edgernn_out_round_s2(params->h_zero_point, params->output_shift, &out_round)) {
+        /* SSAT16 saturates both outputs at once, so requantize(y) + zp must fit int16:
+         * |requantize(y, M, s)| <= 2^(15-s) + 1 <= 2^13 + 1 for |y| < 2^15, M < 2^31, s >= 2 */
+        const int32_t zp = params->h_zero_point;
+        if (EDGERNN_LIKELY(pairs2 > 0 && gs >= 2 && ((uintptr_t)(const void *)xq & 3u) == 0 &&
+                           zp > -16384 && zp < 16384 &&
+                           edgernn_out_round_s2(zp, params->output_shift, &out_round))) {
             edgernn_rnn_cell_s8_units(scratch, params->h.multiplier, xq, -pairs2,
                                       state->h16 + pairs2, state->h + pairs2,
                                       (int32_t)1 << (gs - 2), gs - 1, params->output_multiplier,
