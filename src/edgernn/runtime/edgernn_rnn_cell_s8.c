@@ -25,13 +25,13 @@
 #include <stdint.h>
 #define EDGERNN_RNN_CELL_DSP 1
 
-/* Units j = -pairs2 .. -1 (pairs2 even), h16/h one past the last of them. */
+/* The first pairs2 units (pairs2 even, acc_end = acc + pairs2). */
 void edgernn_rnn_cell_s8_units(const int32_t *acc, const int32_t *multipliers, const int16_t *xq,
-                               int32_t minus_units, int16_t *h16_end, int8_t *h_end,
+                               int16_t *h16, int8_t *h, const int32_t *acc_end,
                                int32_t gate_round, int32_t gate_shift, int32_t out_multiplier,
                                int32_t out_round, int32_t out_shift);
 
-/* Stack arguments after the push of nine registers: h16_end 36, h_end 40, gate_round 44,
+/* Stack arguments after the push of nine registers: h 36, acc_end 40, gate_round 44,
  * gate_shift 48, out_multiplier 52, out_round 56, out_shift 60. */
 __asm__(
     "  .section .text.edgernn_rnn_cell_s8_units,\"ax\",%progbits\n"
@@ -42,11 +42,11 @@ __asm__(
     "  .thumb_func\n"
     "edgernn_rnn_cell_s8_units:\n\t"
     "push   {r4-r11, lr}\n\t"
+    "ldr    lr, [sp, #36]\n\t"            /* h */
     "movw   r4, #:lower16:edgernn_tanh_table_s16 + 256\n\t"
     "movt   r4, #:upper16:edgernn_tanh_table_s16 + 256\n\t"
     "adds   r5, r4, #2\n\t"
-    "movs   r6, #128\n\t"
-    "mov    r12, r6\n"                    /* r12 = 128 during the loop */
+    "mov    r12, #128\n"
     ".Lrnn_pair:\n\t"
     "ldr    r6, [r0], #8\n\t"
     "ldr    r7, [r0, #-4]\n\t"
@@ -54,45 +54,43 @@ __asm__(
     "ldr    r9, [r1, #-4]\n\t"
     "ldr    r10, [sp, #44]\n\t"           /* gate_round */
     "ldr    r11, [sp, #48]\n\t"           /* gate_shift */
-    "ldr    lr, [r2], #4\n\t"             /* [xq1 : xq0] */
     "smmla  r6, r6, r8, r10\n\t"
     "smmla  r7, r7, r9, r10\n\t"
+    "ldr    r8, [r2], #4\n\t"             /* [xq1 : xq0] */
     "asr    r6, r6, r11\n\t"
     "asr    r7, r7, r11\n\t"
     "ssat   r6, #16, r6\n\t"
     "ssat   r7, #16, r7\n\t"
     "pkhbt  r6, r6, r7, lsl #16\n\t"
-    "qadd16 r6, lr, r6\n\t"               /* [x1 : x0], Q3.12 */
+    "qadd16 r6, r8, r6\n\t"               /* [x1 : x0], Q3.12 */
     "sbfx   r7, r6, #8, #8\n\t"           /* i - 128 */
     "asr    r8, r6, #24\n\t"
+    "and    r6, r6, #0x00ff00ff\n\t"      /* [f1 : f0] */
     "ldrsh  r9, [r4, r7, lsl #1]\n\t"     /* T[i0] */
     "ldrsh  r10, [r5, r7, lsl #1]\n\t"    /* T[i0 + 1] */
     "ldrsh  r11, [r4, r8, lsl #1]\n\t"
-    "ldrsh  lr, [r5, r8, lsl #1]\n\t"
-    "uxtb   r7, r6\n\t"                   /* f0 */
-    "ubfx   r8, r6, #16, #8\n\t"          /* f1 */
+    "ldrsh  r8, [r5, r8, lsl #1]\n\t"
+    "ldr    r7, [sp, #52]\n\t"            /* out_multiplier */
     "sub    r10, r10, r9\n\t"
-    "sub    lr, lr, r11\n\t"
-    "smlabb r10, r10, r7, r12\n\t"
-    "smlabb lr, lr, r8, r12\n\t"
+    "sub    r8, r8, r11\n\t"
+    "smlabb r10, r10, r6, r12\n\t"
+    "smlabt r8, r8, r6, r12\n\t"
     "add    r9, r9, r10, asr #8\n\t"      /* y0 = tanh, Q0.15 */
-    "add    r11, r11, lr, asr #8\n\t"
-    "ldr    r6, [sp, #52]\n\t"            /* out_multiplier */
-    "ldr    r7, [sp, #56]\n\t"            /* out_round */
+    "add    r11, r11, r8, asr #8\n\t"
+    "ldr    r6, [sp, #56]\n\t"            /* out_round */
     "ldr    r8, [sp, #60]\n\t"            /* out_shift */
-    "smmla  r9, r9, r6, r7\n\t"
-    "smmla  r11, r11, r6, r7\n\t"
+    "ldr    r10, [sp, #40]\n\t"           /* acc_end */
+    "smmla  r9, r9, r7, r6\n\t"
+    "smmla  r11, r11, r7, r6\n\t"
     "asr    r9, r9, r8\n\t"
     "asr    r11, r11, r8\n\t"
     "pkhbt  r9, r9, r11, lsl #16\n\t"     /* both fit int16 (checked by the caller) */
     "ssat16 r9, #8, r9\n\t"               /* [h1 : h0] as int16 */
-    "uxtb16 r10, r9\n\t"
-    "orr    r10, r10, r10, lsr #8\n\t"    /* the two int8 in the low half */
-    "ldr    r6, [sp, #36]\n\t"            /* h16_end */
-    "ldr    r7, [sp, #40]\n\t"            /* h_end */
-    "str    r9, [r6, r3, lsl #1]\n\t"
-    "strh   r10, [r7, r3]\n\t"
-    "adds   r3, r3, #2\n\t"
+    "uxtb16 r11, r9\n\t"
+    "orr    r11, r11, r11, lsr #8\n\t"    /* the two int8 in the low half */
+    "str    r9, [r3], #4\n\t"
+    "strh   r11, [lr], #2\n\t"
+    "cmp    r0, r10\n\t"
     "bne    .Lrnn_pair\n\t"
     "pop    {r4-r11, pc}\n"
     "  .size edgernn_rnn_cell_s8_units, . - edgernn_rnn_cell_s8_units\n"
@@ -147,10 +145,10 @@ void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s
         if (EDGERNN_LIKELY(pairs2 > 0 && gs >= 2 && ((uintptr_t)(const void *)xq & 3u) == 0 &&
                            zp > -16384 && zp < 16384 &&
                            edgernn_out_round_s2(zp, params->output_shift, &out_round))) {
-            edgernn_rnn_cell_s8_units(scratch, params->h.multiplier, xq, -pairs2,
-                                      state->h16 + pairs2, state->h + pairs2,
-                                      (int32_t)1 << (gs - 2), gs - 1, params->output_multiplier,
-                                      out_round, params->output_shift - 1);
+            edgernn_rnn_cell_s8_units(scratch, params->h.multiplier, xq, state->h16, state->h,
+                                      scratch + pairs2, (int32_t)1 << (gs - 2), gs - 1,
+                                      params->output_multiplier, out_round,
+                                      params->output_shift - 1);
             if (pairs2 == units) {
                 return;
             }
