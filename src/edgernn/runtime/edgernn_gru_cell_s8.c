@@ -12,26 +12,26 @@
  * Scratch: 3 units words, the int32 sums of the gate rows.
  *
  * Arm DSP path (Thumb-2 with the DSP extension, GCC/Clang; gate and output shifts >= 2, a state
- * shift in [-14, 0], |zp| < 2^15 and xq word-aligned, otherwise the portable loop): the unit
- * loop is one assembly routine with the integers of the C loop by construction, two units per
- * iteration so that each reads two of its three xq values as one aligned word (an odd last
- * unit goes through the C loop). The gates and the output
- * use the identities of edgernn_lstm_cell_s8.c (SMMLA requantization, QADD16 for z and r,
- * the packed tables, zp folded into the output rounding); besides:
+ * shift in [-14, 0], zp within edgernn_out_round_s2's bound and xq word-aligned, otherwise the
+ * portable loop): the unit loop is one assembly routine, edgernn_gru_cell_s8_units, with the
+ * integers of the C loop by construction, two units per iteration so that each reads two of
+ * its three xq values as one aligned word (an odd last unit goes through the C loop). The gates
+ * and the output use the identities of edgernn_lstm_cell_s8.c (SMMLA requantization, QADD16
+ * for z and r, the packed tables, zp folded into the output rounding); besides:
  *   h15 = sat16(SMMULR((h - zp) 2^(1-s), M)) = sat16((c M + 2^(30+s)) >> (31+s)) for
  *         s <= 0 (numerator and denominator times 2^(1-s); |h - zp| < 2^16 keeps it in 32
  *         bits), (h - zp) 2^(1-s) = h 2^(1-s) - zp 2^(1-s) in one MLA
  *   (z h15 + (32768 - z) n + 2^14) >> 15 = n + ((z (h15 - n) + 2^14) >> 15), one MUL
  *         (|z (h15 - n)| <= 32757 * 65535 < 2^31 - 2^14)
- * About 75 cycles per unit at zero wait states, 87 from the NUCLEO-L4R5ZI's flash (the C
- * loop: 150).
+ * About 75 cycles per unit at zero wait states, 86 from the NUCLEO-L4R5ZI's flash (the C
+ * loop: 152 there).
  */
 #include "edgernn_functions_int.h"
 
 #include "edgernn_fixed_point.h"
 
 #if defined(__ARM_FEATURE_DSP) && !defined(EDGERNN_NO_DSP) && defined(__GNUC__) && \
-    defined(__thumb2__)
+    defined(__thumb2__) && !defined(__ARM_BIG_ENDIAN) /* xq pairs: the first in the low half */
 #define EDGERNN_GRU_CELL_DSP 1
 
 /* The unit index runs from -units to 0 (units even); h16 and h point one past their last unit. */

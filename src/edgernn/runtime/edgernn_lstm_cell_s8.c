@@ -11,9 +11,10 @@
  * The sums read the int16 state h16; the loop writes h16 and the int8 output h.
  * Scratch: 4 units words, the int32 sums of the gate rows.
  *
- * Arm DSP path (Thumb-2 with the DSP extension, GCC/Clang; the gate and output shifts >= 2 and
- * k in [12, 15], otherwise the portable loop): the unit loop is one assembly routine,
- * lstm_units_dsp, with the same integers as the C loop by construction:
+ * Arm DSP path (Thumb-2 with the DSP extension, GCC/Clang; the gate and output shifts >= 2,
+ * k in [12, 15], xq word-aligned and zp within edgernn_out_round_s2's bound, otherwise the
+ * portable loop): the unit loop is one assembly routine,
+ * edgernn_lstm_cell_s8_units, with the same integers as the C loop by construction:
  *   requantize_s2(a, m, s) = (high32(a m) + 2^(s-2)) >> (s-1)   (SMMLA, ASR; fits: |.| < 2^31)
  *   sat16(xq + sat16(part)) for two gates at once                   (SSAT, PKHBT, QADD16)
  *   the tables through edgernn_lut_q15_p32 (one LDR; SMLABB/T, ASR, then SXTAH or, for a gate
@@ -22,14 +23,15 @@
  * The loop keeps the three pointers it walks, the unit index (negative, counting up to 0 so
  * the end test is the ADDS), both table bases and the constant 128 in registers and reloads
  * the other constants from its stack arguments next to other loads, where they pipeline:
- * about 94 cycles per unit on a Cortex-M4 (the C loop: 168, GCC spills).
+ * about 93 cycles per unit at zero wait states, 103 from the NUCLEO-L4R5ZI's flash (the C
+ * loop: 172 there, GCC spills).
  */
 #include "edgernn_functions_int.h"
 
 #include "edgernn_fixed_point.h"
 
 #if defined(__ARM_FEATURE_DSP) && !defined(EDGERNN_NO_DSP) && defined(__GNUC__) && \
-    defined(__thumb2__)
+    defined(__thumb2__) && !defined(__ARM_BIG_ENDIAN) /* xq pairs: the first in the low half */
 #define EDGERNN_LSTM_CELL_DSP 1
 
 /* units: the unit index runs from -units to 0; cell, h16, h point one past their last unit.

@@ -7,21 +7,23 @@
  * updated in place), then one loop per unit writes h16 and the int8 output h.
  * Scratch: units words, the int32 sums of the gate rows.
  *
- * Arm DSP path (Thumb-2 with the DSP extension, GCC/Clang; gate and output shifts >= 2, xq
- * word-aligned, otherwise the portable loop): two units per iteration in one assembly routine,
- * rnn_units_dsp, with the integers of the C loop by construction (the identities are those of
- * edgernn_lstm_cell_s8.c): SMMLA + ASR requantize, SSAT/PKHBT/QADD16 add the input parts of
- * both units, the interpolation reads T[i] and T[i+1] from the int16 tanh table (no packed
- * table: Simple 1's flash budget has no room for it), the zero point is folded into the
- * output rounding and SSAT16 saturates both outputs (when requantize(y) + zp fits int16,
- * which the caller checks). An odd last unit goes through the C loop.
+ * Arm DSP path (Thumb-2 with the DSP extension, GCC/Clang; gate and output shifts >= 2, xq and
+ * h16 word-aligned, h halfword-aligned, |zp| < 2^14, otherwise the portable loop): two units per
+ * iteration in one assembly routine, edgernn_rnn_cell_s8_units, with the integers of the C loop
+ * by construction (the identities are those of edgernn_lstm_cell_s8.c): SMMLA + ASR
+ * requantize, SSAT/PKHBT/QADD16 add the input parts of both units, the interpolation reads T[i]
+ * and T[i+1] from the int16 tanh table (no packed table: Simple 1's flash budget has no room
+ * for it; AND #0x00ff00ff gives both fractions), the zero point is folded into the output
+ * rounding and SSAT16 saturates both outputs (requantize(y) + zp fits int16, see the caller).
+ * An odd last unit goes through the C loop. About 26 cycles per unit at zero wait states, 29
+ * from the NUCLEO-L4R5ZI's flash (the C loop: 42).
  */
 #include "edgernn_functions_int.h"
 
 #include "edgernn_fixed_point.h"
 
 #if defined(__ARM_FEATURE_DSP) && !defined(EDGERNN_NO_DSP) && defined(__GNUC__) && \
-    defined(__thumb2__)
+    defined(__thumb2__) && !defined(__ARM_BIG_ENDIAN) /* xq pairs: the first in the low half */
 #include <stdint.h>
 #define EDGERNN_RNN_CELL_DSP 1
 
@@ -142,8 +144,12 @@ void edgernn_rnn_cell_s8(const edgernn_rnn_params_q *params, edgernn_rnn_state_s
         /* SSAT16 saturates both outputs at once, so requantize(y) + zp must fit int16:
          * |requantize(y, M, s)| <= 2^(15-s) + 1 <= 2^13 + 1 for |y| < 2^15, M < 2^31, s >= 2 */
         const int32_t zp = params->h_zero_point;
-        if (EDGERNN_LIKELY(pairs2 > 0 && gs >= 2 && ((uintptr_t)(const void *)xq & 3u) == 0 &&
-                           zp > -16384 && zp < 16384 &&
+        /* the pairs are read and written as words (xq, h16) and halfwords (h) */
+        const uintptr_t misaligned = ((uintptr_t)(const void *)xq & 3u) |
+                                     ((uintptr_t)(void *)state->h16 & 3u) |
+                                     ((uintptr_t)(void *)state->h & 1u);
+        if (EDGERNN_LIKELY(pairs2 > 0 && gs >= 2 && misaligned == 0 && zp > -16384 &&
+                           zp < 16384 &&
                            edgernn_out_round_s2(zp, params->output_shift, &out_round))) {
             edgernn_rnn_cell_s8_units(scratch, params->h.multiplier, xq, state->h16, state->h,
                                       scratch + pairs2, (int32_t)1 << (gs - 2), gs - 1,
