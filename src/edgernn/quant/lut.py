@@ -22,7 +22,7 @@ The tables are generated here; the C copies inside ``runtime/edgernn_{sigmoid,ta
 ``runtime/edgernn_exp_s32.c`` are checked against :func:`c_table` by the tests, and the kernels
 are checked against :func:`lut_q15` / :func:`exp_q15` on every possible input. The Arm paths of
 the int8 LSTM and GRU cells read the same sigmoid and tanh values from one-word-per-interval
-copies (:func:`packed_table`, ``runtime/edgernn_{sigmoid,tanh}_table_p32.c``, checked against
+copies (:func:`packed_table`, ``runtime/edgernn_{sigmoid,tanh}_packed_s8.c``, checked against
 :func:`c_packed_table`), equal to :func:`lut_q15` on every input.
 """
 

@@ -144,13 +144,13 @@ static inline int16_t edgernn_lut_q15(const int16_t *table, int32_t x)
 }
 
 /**
- * The same look-up through a packed table (edgernn_sigmoid_table_p32, edgernn_tanh_table_p32):
+ * The same look-up through a packed table (edgernn_sigmoid_packed_s8, edgernn_tanh_packed_s8):
  * word (x >> 8) + 128 holds d = T[i+1] - T[i] (low half) and b = T[i] - d (i - 128) (high
  * half), and b + ((d x + 128) >> 8) equals edgernn_lut_q15 on every input (256 T[i] + d f =
  * 256 b + d x; edgernn/quant/lut.py, packed_table). One load instead of two; on the Arm paths
  * it is SMLABB, ASR, SXTAH.
  */
-static inline int32_t edgernn_lut_q15_p32(const uint32_t *table, int32_t x)
+static inline int32_t edgernn_lut_q15_packed(const uint32_t *table, int32_t x)
 {
     const uint32_t w = table[(x >> 8) + 128]; /* x in [-32768, 32767] */
     const int32_t d = (int32_t)(w & 0xFFFFu) - (int32_t)((w & 0x8000u) << 1);
@@ -158,9 +158,9 @@ static inline int32_t edgernn_lut_q15_p32(const uint32_t *table, int32_t x)
     return b + ((d * x + 128) >> 8);
 }
 
-/** The packed tables (256 words each; edgernn_*_table_p32.c). */
-extern const uint32_t edgernn_sigmoid_table_p32[256];
-extern const uint32_t edgernn_tanh_table_p32[256];
+/** The packed tables (256 words each; edgernn_*_packed_s8.c). */
+extern const uint32_t edgernn_sigmoid_packed_s8[256];
+extern const uint32_t edgernn_tanh_packed_s8[256];
 
 /**
  * One gate value of the int8 cells in Q0.15: table(sat16(xq + sat16(requantize(sum, multiplier,

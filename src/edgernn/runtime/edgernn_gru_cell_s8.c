@@ -169,10 +169,10 @@ __asm__(
     "  .thumb_func\n"
     "edgernn_gru_cell_s8_units:\n\t"
     "push   {r4-r11, lr}\n\t"
-    "movw   r4, #:lower16:edgernn_sigmoid_table_p32 + 512\n\t"
-    "movt   r4, #:upper16:edgernn_sigmoid_table_p32 + 512\n\t"
-    "movw   r5, #:lower16:edgernn_tanh_table_p32 + 512\n\t"
-    "movt   r5, #:upper16:edgernn_tanh_table_p32 + 512\n\t"
+    "movw   r4, #:lower16:edgernn_sigmoid_packed_s8 + 512\n\t"
+    "movt   r4, #:upper16:edgernn_sigmoid_packed_s8 + 512\n\t"
+    "movw   r5, #:lower16:edgernn_tanh_packed_s8 + 512\n\t"
+    "movt   r5, #:upper16:edgernn_tanh_packed_s8 + 512\n\t"
     "movs   r6, #128\n"
     ".Lgru_pair:\n\t"                     /* an even number of units */
     EDGERNN_GRU_EVEN

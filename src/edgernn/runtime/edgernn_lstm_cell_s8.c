@@ -17,7 +17,7 @@
  * edgernn_lstm_cell_s8_units, with the same integers as the C loop by construction:
  *   requantize_s2(a, m, s) = (high32(a m) + 2^(s-2)) >> (s-1)   (SMMLA, ASR; fits: |.| < 2^31)
  *   sat16(xq + sat16(part)) for two gates at once                   (SSAT, PKHBT, QADD16)
- *   the tables through edgernn_lut_q15_p32 (one LDR; SMLABB/T, ASR, then SXTAH or, for a gate
+ *   the tables through edgernn_lut_q15_packed (one LDR; SMLABB/T, ASR, then SXTAH or, for a gate
  *   pair, PKHBT, PKHTB, SADD16: the int16 lanes wrap but the sums are the int16 results)
  *   h = sat8((high32(o t M) + 2^(s-2) + zp 2^(s-1)) >> (s-1))       (SMMLA, ASR, SSAT)
  * The loop keeps the three pointers it walks, the unit index (negative, counting up to 0 so
@@ -78,10 +78,10 @@ __asm__(
     "  .thumb_func\n"
     "edgernn_lstm_cell_s8_units:\n\t"
     "push   {r4-r11, lr}\n\t"
-    "movw   r4, #:lower16:edgernn_sigmoid_table_p32 + 512\n\t"
-    "movt   r4, #:upper16:edgernn_sigmoid_table_p32 + 512\n\t"
-    "movw   r5, #:lower16:edgernn_tanh_table_p32 + 512\n\t"
-    "movt   r5, #:upper16:edgernn_tanh_table_p32 + 512\n\t"
+    "movw   r4, #:lower16:edgernn_sigmoid_packed_s8 + 512\n\t"
+    "movt   r4, #:upper16:edgernn_sigmoid_packed_s8 + 512\n\t"
+    "movw   r5, #:lower16:edgernn_tanh_packed_s8 + 512\n\t"
+    "movt   r5, #:upper16:edgernn_tanh_packed_s8 + 512\n\t"
     "movs   r6, #128\n"
     ".Llstm_unit:\n\t"
     /* gates i, f: both sigmoid */
