@@ -66,8 +66,9 @@ void edgernn_lstm_cell_s8_units(const int32_t *acc, const int32_t *multipliers,
     "pkhtb  " M1 ", " M1 ", " A1 ", asr #16\n\t"           \
     "sadd16 " RES ", " A0 ", " M1 "\n\t"
 
-/* Stack arguments after the push of nine registers. */
-#define EDGERNN_LSTM_ARG(n) "[sp, #" #n "]"
+/* Stack arguments after the push of nine registers: cell_end 36, h16_end 40, h_end 44,
+ * gate_round 48, gate_shift 52, cell_round 56, cell_shift 60, c12_round 64, c12_shift 68,
+ * out_multiplier 72, out_round 76, out_shift 80. */
 
 __asm__(
     "  .section .text.edgernn_lstm_cell_s8_units,\"ax\",%progbits\n"
