@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from edgernn.quant.lut import (
+    TABLES,
     exp_q15,
     exp_table,
+    lut_q15,
+    lut_q15_packed,
+    packed_table,
     sigmoid_q15,
     sigmoid_table,
     tanh_q15,
@@ -41,3 +46,14 @@ def test_exp_over_its_range() -> None:
     # linear interpolation with step 1/16: error <= (1/16)^2 / 8 * exp(x) + rounding
     assert np.max(np.abs(e[inside] / 32768.0 - np.exp(d[inside] / 2048.0))) < 5.2e-4
     assert np.all(np.diff(e) >= 0) and e[-1] == 32768
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_packed_table_gives_the_table_values_on_every_input(name: str) -> None:
+    """The one-word-per-interval tables of the Arm cell loops: same values as lut_q15."""
+    words = packed_table(name)
+    table = TABLES[name]().astype(np.int64)
+    assert words.dtype == np.uint32 and words.shape == (256,)
+    d = ((words.astype(np.int64) & 0xFFFF) ^ 0x8000) - 0x8000
+    assert np.array_equal(d, table[1:] - table[:-1])  # the low half is the step
+    assert np.array_equal(lut_q15_packed(words, ALL_Q312), lut_q15(table, ALL_Q312))

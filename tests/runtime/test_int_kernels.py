@@ -37,6 +37,7 @@ SHIM = r"""
 #include "edgernn_functions_int.h"
 void t_requantize(const int32_t *acc, const int32_t *m, const int32_t *s, int32_t *out, int32_t n);
 void t_rshift(const int32_t *x, int32_t shift, int32_t *out, int32_t n);
+void t_lut_packed(int32_t tanh, const int16_t *x, int16_t *out, int32_t n);
 void t_requantize(const int32_t *acc, const int32_t *m, const int32_t *s, int32_t *out, int32_t n)
 {
     int32_t i;
@@ -49,6 +50,14 @@ void t_rshift(const int32_t *x, int32_t shift, int32_t *out, int32_t n)
     int32_t i;
     for (i = 0; i < n; ++i) {
         out[i] = edgernn_rshift_round(x[i], shift);
+    }
+}
+void t_lut_packed(int32_t tanh, const int16_t *x, int16_t *out, int32_t n)
+{
+    const uint32_t *table = tanh ? edgernn_tanh_packed_s8 : edgernn_sigmoid_packed_s8;
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        out[i] = (int16_t)edgernn_lut_q15_packed(table, x[i]);
     }
 }
 """
@@ -115,11 +124,23 @@ def test_lut_activation_on_every_input(lib, name: str, reference) -> None:
 
 def test_runtime_tables_are_the_generated_ones() -> None:
     """The const tables pasted into the C sources are exactly edgernn.quant.lut's."""
-    from edgernn.quant.lut import c_table
+    from edgernn.quant.lut import c_packed_table, c_table
     for name, fname in (("sigmoid", "edgernn_sigmoid_table_s16.c"),
                         ("tanh", "edgernn_tanh_table_s16.c"),
                         ("exp", "edgernn_exp_table_s32.c")):
         assert c_table(name) in (runtime_dir() / fname).read_text(), fname
+    for name in ("sigmoid", "tanh"):
+        fname = f"edgernn_{name}_packed_s8.c"
+        assert c_packed_table(name) in (runtime_dir() / fname).read_text(), fname
+
+
+@pytest.mark.parametrize("name, reference", [("sigmoid", sigmoid_q15), ("tanh", tanh_q15)])
+def test_packed_lut_on_every_input(lib, name: str, reference) -> None:
+    """edgernn_lut_q15_packed (the formula of the Arm cell loops) equals the table look-up."""
+    x = np.arange(-32768, 32768, dtype=np.int16)
+    out = np.zeros_like(x)
+    lib.t_lut_packed(ctypes.c_int32(name == "tanh"), _p(x), _p(out), ctypes.c_int32(x.size))
+    assert np.array_equal(out.astype(np.int64), reference(x))
 
 
 def test_exp_on_every_relevant_input(lib) -> None:

@@ -20,7 +20,10 @@ to Q0.15 through a 257-entry uint16 table of ``exp(-16 + i/16)`` (``T[256] = 327
 
 The tables are generated here; the C copies inside ``runtime/edgernn_{sigmoid,tanh}_s16.c`` and
 ``runtime/edgernn_exp_s32.c`` are checked against :func:`c_table` by the tests, and the kernels
-are checked against :func:`lut_q15` / :func:`exp_q15` on every possible input.
+are checked against :func:`lut_q15` / :func:`exp_q15` on every possible input. The Arm paths of
+the int8 LSTM and GRU cells read the same sigmoid and tanh values from one-word-per-interval
+copies (:func:`packed_table`, ``runtime/edgernn_{sigmoid,tanh}_packed_s8.c``, checked against
+:func:`c_packed_table`), equal to :func:`lut_q15` on every input.
 """
 
 from __future__ import annotations
@@ -98,9 +101,50 @@ def exp_q15(d: np.ndarray) -> np.ndarray:
     return np.where(dd < EXP_MIN_INPUT, 0, e).astype(I64)
 
 
+PACKED_ENTRIES = LUT_ENTRIES - 1  # one word per interval i = 0..255
+
+
+def packed_table(name: str) -> np.ndarray:
+    """The sigmoid or tanh table as one uint32 word per interval, for one-load look-ups.
+
+    Word ``i`` holds ``d = T[i+1] - T[i]`` in its low half and ``b = T[i] - d (i - 128)`` in
+    its high half (both int16: ``d`` is in [0, 2045], ``|b| <= 32767``), so with
+    ``j = q >> 8 = i - 128`` (arithmetic shift) the interpolation of :func:`lut_q15` becomes
+    ``b + ((d q + 128) >> 8)``: ``256 T[i] + d f = 256 b + d q`` because ``q = 256 j + f``.
+    The Arm paths of the int8 cells index the word array from its middle with ``q >> 8`` and
+    need no separate fraction; :func:`lut_q15_packed` states the formula they compute.
+    """
+    t = TABLES[name]().astype(I64)
+    i = np.arange(PACKED_ENTRIES, dtype=I64)
+    d = t[1:] - t[:-1]
+    b = t[:-1] - d * (i - 128)
+    for half in (d, b):
+        if half.min() < -32768 or half.max() > 32767:
+            raise ValueError(f"packed {name} table does not fit int16 halves")
+    return ((b & 0xFFFF) << 16 | (d & 0xFFFF)).astype(np.uint32)
+
+
+def lut_q15_packed(words: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The look-up of a :func:`packed_table`: ``b + ((d q + 128) >> 8)`` at ``j = q >> 8``."""
+    w = np.asarray(words, dtype=I64)[(np.asarray(q, dtype=I64) >> 8) + 128]
+    d = ((w & 0xFFFF) ^ 0x8000) - 0x8000
+    b = ((w >> 16) ^ 0x8000) - 0x8000
+    return b + ((d * np.asarray(q, dtype=I64) + 128) >> 8)
+
+
 def c_table(name: str, per_line: int = 12) -> str:
     """The initializer lines of table ``name`` as they appear in the runtime C source."""
     values = [str(int(v)) for v in TABLES[name]()]
+    lines = [
+        "    " + ", ".join(values[i : i + per_line]) + ","
+        for i in range(0, len(values), per_line)
+    ]
+    return "\n".join(lines)
+
+
+def c_packed_table(name: str, per_line: int = 6) -> str:
+    """The initializer lines of :func:`packed_table` ``name`` as in the runtime C source."""
+    values = [f"0x{int(v):08x}u" for v in packed_table(name)]
     lines = [
         "    " + ", ".join(values[i : i + per_line]) + ","
         for i in range(0, len(values), per_line)

@@ -144,6 +144,25 @@ static inline int16_t edgernn_lut_q15(const int16_t *table, int32_t x)
 }
 
 /**
+ * The same look-up through a packed table (edgernn_sigmoid_packed_s8, edgernn_tanh_packed_s8):
+ * word (x >> 8) + 128 holds d = T[i+1] - T[i] (low half) and b = T[i] - d (i - 128) (high
+ * half), and b + ((d x + 128) >> 8) equals edgernn_lut_q15 on every input (256 T[i] + d f =
+ * 256 b + d x; edgernn/quant/lut.py, packed_table). One load instead of two; on the Arm paths
+ * it is SMLABB, ASR, SXTAH.
+ */
+static inline int32_t edgernn_lut_q15_packed(const uint32_t *table, int32_t x)
+{
+    const uint32_t w = table[(x >> 8) + 128]; /* x in [-32768, 32767] */
+    const int32_t d = (int32_t)(w & 0xFFFFu) - (int32_t)((w & 0x8000u) << 1);
+    const int32_t b = (int32_t)(w >> 16) - (int32_t)((w >> 15) & 0x10000u);
+    return b + ((d * x + 128) >> 8);
+}
+
+/** The packed tables (256 words each; edgernn_*_packed_s8.c). */
+extern const uint32_t edgernn_sigmoid_packed_s8[256];
+extern const uint32_t edgernn_tanh_packed_s8[256];
+
+/**
  * One gate value of the int8 cells in Q0.15: table(sat16(xq + sat16(requantize(sum, multiplier,
  * shift)))), where xq is the input part (Q3.12) and sum the recurrent part's int32 sum.
  */
@@ -160,6 +179,22 @@ static inline int32_t edgernn_gate_q15_s2(int32_t sum, int32_t multiplier, int32
 {
     const int32_t part = edgernn_sat16(edgernn_requantize_s2(sum, multiplier, shift));
     return edgernn_lut_q15(table, edgernn_sat16(xq + part));
+}
+
+/**
+ * The output rounding of the Arm cell loops with the zero point folded in:
+ * sat8(requantize_s2(v, M, s) + zp) = sat8((high32(v M) + round) >> (s - 1)) with
+ * round = 2^(s-2) + zp 2^(s-1) (adding a multiple of 2^(s-1) before a flooring shift).
+ * Returns 0 (use the C loop) unless 2 <= s <= 30 and |zp| < 2^(30-s), which keeps
+ * |round| < 2^29 + 2^28: with |high32(v M)| < 2^29 (|v| <= 2^30) the SMMLA sum fits int32.
+ */
+static inline int32_t edgernn_out_round_s2(int32_t zp, int32_t shift, int32_t *round)
+{
+    if (shift < 2 || shift > 30 || zp <= -(1 << (30 - shift)) || zp >= (1 << (30 - shift))) {
+        return 0;
+    }
+    *round = (1 << (shift - 2)) + zp * (1 << (shift - 1));
+    return 1;
 }
 
 /**
