@@ -94,9 +94,12 @@ def _units(node: Node) -> int:
 DENSE_OUTPUT_LINEAR_S8 = "edgernn_dense_output_linear_s8"
 DENSE_OUTPUT_S8 = "edgernn_dense_output_s8"
 
-#: Alignment of the int8 weight matrices: one STM32L4+ flash cache line (32 bytes), so the
-#: kernels' 16-byte weight batches never straddle a line and each line's second 8-byte flash
-#: word is loaded last in its batch, when the critical-word-first fill has delivered it.
+#: Alignment of the int8 weight matrices: one STM32L4+ flash cache line (32 bytes), so every
+#: 16-byte weight batch of the kernels covers the first or the second half of one line and the
+#: flash cost of a matrix does not depend on the arrays before it (with 4-byte alignment it
+#: varied by up to 8 % of the matrix-vector kernel between builds). A start 8 bytes past a line
+#: would be about one stall cycle per line cheaper still for the reordered batch loads
+#: (edgernn_matvec_s8.c); not done: it needs padding inside the array.
 MATRIX_ALIGN = 32
 
 

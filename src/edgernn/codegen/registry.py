@@ -78,8 +78,8 @@ class CArray:
         data: the values, written in C order.
         note: the comment above the array (shape, layout).
         align: byte alignment of the array: 4, or 32 (one STM32L4+ flash cache line) for an
-            integer matrix the kernels stream, so each line holds whole weight batches and
-            the line fills' critical-word-first order meets the kernels' load order.
+            integer matrix the kernels stream, so each line holds whole weight batches
+            (edgernn/codegen/integer.py, MATRIX_ALIGN).
     """
 
     suffix: str

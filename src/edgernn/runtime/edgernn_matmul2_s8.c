@@ -75,7 +75,7 @@ static void rows_portable(const int8_t *block, const int16_t *vec2, const int32_
  * r2 input end; v0's sums in r3-r6 (row pair 0: even, packed; row pair 1: even, packed), v1's in
  * r7-r10 in the same order, so that after unpacking each vector's four rows are stored by one
  * STM; r11/r12 the input words of v0/v1, lr the weight word. Stack: [0] vec2, [4] bias (next
- * block), [8] out0, [12] out1, [16] loop entry (Duff's device: pairs % 4), [20] [24] the
+ * block), [8] out0, [12] out1, [16] loop entry (Duff's device: pairs % 8), [20] [24] the
  * block's odd-row biases (0 without bias: kept in SRAM, a flash re-read after the block's
  * weights would miss the data cache), [28] end of out0. Per block about 60 cycles besides the
  * MACs (was 85 with the biases re-read, the unpack and the bias add apart, and STRD stores).
@@ -123,12 +123,12 @@ __asm__(
     "strd    r6, r7, [sp, #20]\n\t"
     "ldr     r5, [sp, #76]\n\t"          /* pairs */
     "add     r2, r1, r5, lsl #3\n\t"     /* input end: 8 bytes per column pair */
-    "and     r6, r5, #3\n\t"             /* pairs % 4 run first */
-    "rsb     r6, r6, #4\n\t"
-    "and     r6, r6, #3\n\t"
+    "and     r6, r5, #7\n\t"             /* pairs % 8 run first */
+    "rsb     r6, r6, #8\n\t"
+    "and     r6, r6, #7\n\t"
     "movs    r7, #56\n\t"                /* bytes per batch */
     "mul     r6, r6, r7\n\t"
-    "adr.w   r7, .Lmm2_b4\n\t"
+    "adr.w   r7, .Lmm2_b8\n\t"
     "add     r7, r7, r6\n\t"
     "orr     r7, r7, #1\n\t"             /* Thumb bit */
     "str     r7, [sp, #16]\n\t"
@@ -151,12 +151,16 @@ __asm__(
     ".Lmm2_go:\n\t"
     "ldr     r11, [sp, #16]\n\t"
     "bx      r11\n"
+    ".Lmm2_b8:\n\t" EDGERNN_MM2_BATCH
+    ".Lmm2_b7:\n\t" EDGERNN_MM2_BATCH
+    ".Lmm2_b6:\n\t" EDGERNN_MM2_BATCH
+    ".Lmm2_b5:\n\t" EDGERNN_MM2_BATCH
     ".Lmm2_b4:\n\t" EDGERNN_MM2_BATCH
     ".Lmm2_b3:\n\t" EDGERNN_MM2_BATCH
     ".Lmm2_b2:\n\t" EDGERNN_MM2_BATCH
     ".Lmm2_b1:\n\t" EDGERNN_MM2_BATCH
     "cmp     r1, r2\n\t"
-    "bne     .Lmm2_b4\n\t"
+    "bne     .Lmm2_b8\n\t"
     "ldrd    r11, r12, [sp, #20]\n\t"    /* odd rows: b + (packed - even) >> 8 */
     "sub     r4, r4, r3\n\t"
     "add     r4, r11, r4, asr #8\n\t"
@@ -188,7 +192,7 @@ __asm__(
     "mov     r9, #0\n\t"
     "mov     r10, #0\n\t"
     "b       .Lmm2_go\n"
-    "  .if (.Lmm2_b3 - .Lmm2_b4) != 56 || (.Lmm2_b1 - .Lmm2_b2) != 56\n"
+    "  .if (.Lmm2_b7 - .Lmm2_b8) != 56 || (.Lmm2_b1 - .Lmm2_b2) != 56 || (.Lmm2_b1 - .Lmm2_b8) != 392\n"
     "  .error \"edgernn_matmul2_s8_dsp4: a batch must be 56 bytes\"\n"
     "  .endif\n"
     "  .size edgernn_matmul2_s8_dsp4, . - edgernn_matmul2_s8_dsp4\n");

@@ -15,11 +15,15 @@
  * even, so the odd row is (s1 - s2) >> 8: one load, one SXTB16 and two SMLAD per four MACs
  * (two SXTB16 are needed when each word holds four bytes of one row). The subtraction is
  * exact modulo 2^32 as long as the odd row's partial sum stays below 2^23, so columns are
- * summed in chunks of EDGERNN_MATVEC_S8_CHUNK (128 * 127 * 512 < 2^23). Inner loop: 16
- * columns x 4 rows per iteration, in batches of six pipelined loads (two input words, four
- * weight words) and twelve DSP instructions: 19 cycles per 16 MACs on a Cortex-M4 plus 4 per
- * iteration, about 1.25 cycles/MAC from SRAM. The weights are read strictly in order, so from
- * the STM32L4+ flash each 32-byte line costs one miss (5 wait states) per 32 MACs.
+ * summed in chunks of EDGERNN_MATVEC_S8_CHUNK (128 * 127 * 512 < 2^23). Inner loop: batches
+ * of 4 columns x 4 rows (eight per loop iteration in the assembly block kernel), each six
+ * pipelined loads and twelve DSP instructions: 19 cycles per 16 MACs on a Cortex-M4 plus 4 per
+ * iteration, about 1.2 cycles/MAC from SRAM. The weights are read strictly in order, so from
+ * the STM32L4+ flash each 32-byte line costs one miss (5 wait states) per 32 MACs. The loads
+ * of a batch go weight word, weight word, input, input, weight word, weight word: the two
+ * input loads from SRAM sit between the batch's two 8-byte flash words, so the second has
+ * (nearly) arrived from the line fill when it is read (about 7 stall cycles per line where
+ * inputs-first had 9 to 11).
  */
 #include "edgernn_functions_int.h"
 
