@@ -181,6 +181,21 @@ static inline int32_t edgernn_gate_q15_s2(int32_t sum, int32_t multiplier, int32
     return edgernn_lut_q15(table, edgernn_sat16(xq + part));
 }
 
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EDGERNN_NO_DSP)
+/**
+ * SMMLA: round + high32(a b), one instruction. With round = 2^(s-2), then an arithmetic shift
+ * by s - 1, it is edgernn_requantize_s2(a, b, s) for 2 <= s <= 31 (floor((floor(p / 2^(s-2))
+ * + 1) / 2) = floor((floor(p / 2^32) + 2^(s-2)) / 2^(s-1)) with p = a b; |high32| < 2^30 so
+ * the sum fits int32); with round from edgernn_out_round_s2 it also adds a zero point.
+ */
+static inline int32_t edgernn_smmla(int32_t a, int32_t b, int32_t round)
+{
+    int32_t y;
+    __asm__("smmla %0, %1, %2, %3" : "=r"(y) : "r"(a), "r"(b), "r"(round));
+    return y;
+}
+#endif
+
 /**
  * The output rounding of the Arm cell loops with the zero point folded in:
  * sat8(requantize_s2(v, M, s) + zp) = sat8((high32(v M) + round) >> (s - 1)) with

@@ -26,11 +26,22 @@ void edgernn_project2_s8(const edgernn_projection_params *proj, const int16_t *v
         edgernn_matmul2_s8(proj->w + (size_t)r0 * row_bytes, vec2,
                            proj->bias != NULL ? proj->bias + r0 : NULL, n, cols, acc, acc1);
         if (shift >= 2) {
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EDGERNN_NO_DSP)
+            /* SMMLA and one shift per value (edgernn_smmla), each multiplier loaded once */
+            const int32_t round = 1 << (shift - 2);
+            const int32_t down = shift - 1;
+            for (r = 0; r < n; ++r) {
+                const int32_t mr = m[r];
+                out0[r0 + r] = (int16_t)edgernn_sat16(edgernn_smmla(acc[r], mr, round) >> down);
+                out1[r0 + r] = (int16_t)edgernn_sat16(edgernn_smmla(acc1[r], mr, round) >> down);
+            }
+#else
             for (r = 0; r < n; ++r) {
                 out0[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize_s2(acc[r], m[r], shift));
                 out1[r0 + r] =
                     (int16_t)edgernn_sat16(edgernn_requantize_s2(acc1[r], m[r], shift));
             }
+#endif
         } else {
             for (r = 0; r < n; ++r) {
                 out0[r0 + r] = (int16_t)edgernn_sat16(edgernn_requantize(acc[r], m[r], shift));
