@@ -247,18 +247,35 @@ static inline int32_t edgernn_exp_q15(const uint16_t *table, int32_t d)
 }
 
 /**
- * The first two stages of the integer softmax (edgernn_softmax_s8/_s16): every Q.11 logit is
- * replaced by e_i = exp(l_i - max) in Q0.15 and the int32 sum of the e_i is returned (at least
- * 32768 when size > 0, 0 when size <= 0). The differences are taken in 32 bits: a logit at or
- * below max - 32769 counts as d = -32769 (exp 0), so no subtraction overflows.
+ * The exp stage of the integer softmax given max_value, the largest logit: every Q.11 logit
+ * is replaced by e_i = exp(l_i - max) in Q0.15 and the int32 sum of the e_i is returned. The
+ * differences are taken in 32 bits: a logit at or below max - 32769 counts as d = -32769
+ * (exp 0), so no subtraction overflows.
+ */
+static inline int32_t edgernn_softmax_exps_max_q15(const uint16_t *table, int32_t *logits,
+                                                   int32_t size, int32_t max_value)
+{
+    const int32_t low = (max_value < INT32_MIN + 32769) ? INT32_MIN : max_value - 32769;
+    int32_t sum = 0;
+    int32_t i;
+    for (i = 0; i < size; ++i) {
+        const int32_t d = (logits[i] > low) ? logits[i] - max_value : -32769;
+        logits[i] = edgernn_exp_q15(table, d);
+        sum += logits[i];
+    }
+    return sum;
+}
+
+/**
+ * The first two stages of the integer softmax (edgernn_softmax_s16): the maximum logit, then
+ * edgernn_softmax_exps_max_q15; returns the sum of the exps (at least 32768 when size > 0, 0
+ * when size <= 0).
  */
 static inline int32_t edgernn_softmax_exps_q15(const uint16_t *table, int32_t *logits,
                                                int32_t size)
 {
     int32_t i;
     int32_t max_value;
-    int32_t low;
-    int32_t sum = 0;
     if (size <= 0) {
         return 0;
     }
@@ -268,13 +285,7 @@ static inline int32_t edgernn_softmax_exps_q15(const uint16_t *table, int32_t *l
             max_value = logits[i];
         }
     }
-    low = (max_value < INT32_MIN + 32769) ? INT32_MIN : max_value - 32769;
-    for (i = 0; i < size; ++i) {
-        const int32_t d = (logits[i] > low) ? logits[i] - max_value : -32769;
-        logits[i] = edgernn_exp_q15(table, d);
-        sum += logits[i];
-    }
-    return sum;
+    return edgernn_softmax_exps_max_q15(table, logits, size, max_value);
 }
 
 #endif /* EDGERNN_FIXED_POINT_H */

@@ -36,15 +36,9 @@ void edgernn_softmax_max_s8(int32_t *logits, int32_t size, int32_t max_value, in
         }
     }
 #else
-    /* a logit at or below max - 32769 counts as d = -32769 (exp 0): no subtraction overflows */
-    const int32_t low = (max_value < INT32_MIN + 32769) ? INT32_MIN : max_value - 32769;
-    for (i = 0; i < size; ++i) {
-        const int32_t d = (logits[i] > low) ? logits[i] - max_value : -32769;
-        logits[i] = edgernn_exp_q15(edgernn_exp_table_s32, d);
-        sum += logits[i];
-    }
+    sum = edgernn_softmax_exps_max_q15(edgernn_exp_table_s32, logits, size, max_value);
 #endif
-    if (size > 0) {
+    {
         const uint32_t half = (uint32_t)sum / 2u;
         for (i = 0; i < size; ++i) {
             /* 32-bit unsigned division (UDIV): e <= 32768 and sum <= size * 32768 < 2^31. */

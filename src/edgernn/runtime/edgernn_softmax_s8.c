@@ -8,7 +8,6 @@
  */
 #include "edgernn_functions_int.h"
 
-
 void edgernn_softmax_s8(int32_t *logits, int32_t size, int8_t *out)
 {
     int32_t max_value;
