@@ -244,8 +244,8 @@ class Simulator:
         max_instructions: Instruction budget; exceeding it raises :class:`RunLimitExceeded`.
         max_cycles: Cycle budget (None: unlimited).
         timeout_s: Wall-clock budget in seconds (None: unlimited).
-        stack_guard_bytes: 0 turns the stack check off; otherwise SP is compared with the
-            stack-limit symbol after every block that writes SP (a StackOverflow when below).
+        check_stack: Compare SP with the stack-limit symbol after every block that writes SP
+            (a StackOverflow when below); False turns the check off.
         fault_handlers: Symbols whose entry is reported as a fault.
 
     Raises:
@@ -262,7 +262,7 @@ class Simulator:
         max_instructions: int = 2_000_000_000,
         max_cycles: int | None = None,
         timeout_s: float | None = 600.0,
-        stack_guard_bytes: int = 4096,
+        check_stack: bool = True,
         fault_handlers: Iterable[str] = FAULT_HANDLER_SYMBOLS,
     ) -> None:
         self.image = elf if isinstance(elf, ElfImage) else ElfImage(elf)
@@ -272,7 +272,7 @@ class Simulator:
         self.max_instructions = max_instructions
         self.max_cycles = max_cycles if max_cycles is not None else 1 << 62
         self.timeout_s = timeout_s
-        self.stack_guard_bytes = stack_guard_bytes
+        self.check_stack = check_stack
         self._fault_addresses = {
             self.image.symbols[name].address: name
             for name in fault_handlers
@@ -478,7 +478,7 @@ class Simulator:
         # Stack overflow: SP checked after each block that writes it, not a memory-write hook
         # below the stack (that range holds .bss, and a hooked store inside an IT block leaves
         # unicorn with a stale IT state: unicorn issue #2309, an UNDEFINED B<cc> after it).
-        check_sp = stack_limit is not None and self.stack_guard_bytes > 0
+        check_sp = stack_limit is not None and self.check_stack
         probe_timings: dict[int, InsnTiming] = {}
 
         flash_model = FlashModel(self.memory_timing)
